@@ -100,7 +100,7 @@ def _join(prev: str, nxt: str, gap: int, blank_separated: bool, first: bool) -> 
     stripped = prev.rstrip(CLOSERS)
     if stripped and (stripped[-1] in TERMINAL or stripped[-1] in "：:"):
         return False
-    if first and len(prev) <= 80:
+    if first and len(prev) <= 80 and not any(c in prev for c in "，,。；;"):
         return False  # a title line
     if len(prev) >= LONG_LINE:
         return True  # a long line that stops mid-sentence was broken by the page width or a page break

@@ -1,0 +1,113 @@
+"""The `policytag` command line. Bad input gives one line on stderr and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import PolicytagError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _err(message: str) -> None:
+    print(f"policytag: error: {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _output(path: str | None):
+    """stdout, or a file written atomically (temp file + rename) so a failed run leaves no half file."""
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_tag(args) -> int:
+    from .pipeline import load, tag_paths
+
+    problems: list[PolicytagError] = []
+
+    def on_problem(e: PolicytagError) -> None:
+        problems.append(e)
+        _err(e.one_line())
+
+    nlp = load(args.model)
+    count = 0
+    with _output(args.output) as out:
+        for rec in tag_paths(nlp, args.inputs, on_problem):
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            count += 1
+    if problems:
+        _err(f"{len(problems)} input problem(s); {count} paragraph(s) written")
+        return EXIT_PROBLEMS
+    if count == 0:
+        _err("no paragraphs found in the input")
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policytag",
+        description="Read Chinese government and industrial work reports and turn them into data.",
+    )
+    parser.add_argument("--version", action="version", version=f"policytag {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("tag", help="tag reports: one JSON record per paragraph")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="report file (.txt, .docx), directory of reports, or .jsonl of {\"text\", \"id\"} records")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
+    p.add_argument("--format", choices=["jsonl"], default="jsonl", help="output format (default: jsonl)")
+    p.add_argument("--model", metavar="PATH", help="pipeline directory (default: the shipped models/policytag_zh)")
+    p.set_defaults(func=cmd_tag)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except PolicytagError as e:
+        _err(e.one_line())
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as e:  # last resort: one line, never a traceback
+        if os.environ.get("POLICYTAG_DEBUG"):
+            raise
+        _err(f"internal error: {type(e).__name__}: {e} (set POLICYTAG_DEBUG=1 for a traceback)".replace("\n", " "))
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""Tagging reports and paragraph records with the pipeline, streaming one report at a time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from ..errors import InputError, PolicytagError, ReadError
+from ..read import Report, read
+from .records import ParagraphInput, record
+
+REPORT_SUFFIXES = (".txt", ".text", ".docx", ".md")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+ProblemHandler = Callable[[PolicytagError], None]
+
+
+def _raise(problem: PolicytagError) -> None:
+    raise problem
+
+
+def expand(inputs: Iterable[str | Path], on_problem: ProblemHandler = _raise) -> Iterator[Path]:
+    """Report and JSONL files named by the inputs; a directory gives its report files, sorted by name."""
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
+            if not files:
+                on_problem(ReadError("directory holds no report files (.txt, .docx)", source=str(path)))
+            yield from files
+        elif not path.exists():
+            on_problem(ReadError("no such file or directory", source=str(path)))
+        else:
+            yield path
+
+
+def report_inputs(report: Report) -> list[ParagraphInput]:
+    return [
+        ParagraphInput(doc=report.doc_id, index=p.index, text=p.text, section=p.section,
+                       source_span=p.source_span, kind=p.kind)
+        for p in report.paragraphs
+    ]
+
+
+def jsonl_inputs(path: Path, on_problem: ProblemHandler = _raise) -> Iterator[ParagraphInput]:
+    """Each JSONL record with a "text" is one paragraph, tagged as given. Bad lines are reported and skipped."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ReadError(f"cannot read file ({e.strerror or e})", source=source) from None
+    if not raw.strip():
+        raise ReadError("empty file: no records", source=source)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ReadError(f"JSONL must be UTF-8 (bad byte at offset {e.start})", source=source) from None
+    index = 0
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            on_problem(InputError(f"malformed JSON: {e.msg} (column {e.colno})", source=source, line=lineno))
+            continue
+        if not isinstance(obj, dict):
+            on_problem(InputError("a record must be a JSON object", source=source, line=lineno))
+            continue
+        para = obj.get("text")
+        if not isinstance(para, str) or not para.strip():
+            on_problem(InputError('record has no "text" string', source=source, line=lineno))
+            continue
+        rid = obj.get("id")
+        section = obj.get("section") if isinstance(obj.get("section"), list) else []
+        yield ParagraphInput(
+            doc=str(obj.get("doc") or path.stem),
+            index=index,
+            text=para,
+            section=[str(s) for s in section],
+            source_span=(0, len(para)),
+            kind=str(obj.get("kind") or "body"),
+            id=str(rid) if rid is not None else None,
+        )
+        index += 1
+
+
+def inputs_of(path: Path, on_problem: ProblemHandler = _raise) -> list[ParagraphInput]:
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return list(jsonl_inputs(path, on_problem))
+    return report_inputs(read(path))
+
+
+def make_docs(nlp, inputs: list[ParagraphInput]):
+    from .. import extensions  # noqa: F401
+
+    for inp in inputs:
+        doc = nlp.make_doc(inp.text)
+        doc._.section = list(inp.section)
+        doc._.paragraph_kind = inp.kind
+        yield doc
+
+
+def tag_inputs(nlp, inputs: list[ParagraphInput], batch_size: int = 64) -> Iterator[dict]:
+    docs = nlp.pipe(make_docs(nlp, inputs), batch_size=batch_size)
+    for inp, doc in zip(inputs, docs):
+        yield record(inp, doc)
+
+
+def tag_paths(nlp, paths: Iterable[str | Path], on_problem: ProblemHandler = _raise) -> Iterator[dict]:
+    """Records for every paragraph of every input, in order; a bad file goes to on_problem and is skipped."""
+    for path in expand(paths, on_problem):
+        try:
+            inputs = inputs_of(path, on_problem)
+        except PolicytagError as e:
+            on_problem(e)
+            continue
+        yield from tag_inputs(nlp, inputs)
+
+
+def tag(inputs, *, model: str | Path | None = None, nlp=None, on_error: str = "raise") -> list[dict]:
+    """The Python twin of `policytag tag`: records (dicts) for every paragraph.
+
+    `inputs`: a report path, a directory, a .jsonl path, a report's text, or a list of paths.
+    `on_error`: "raise" (first bad input raises a PolicytagError) or "skip" (bad inputs are skipped; their
+    errors are in the returned list's `.problems` attribute).
+    """
+    from .loading import cached_load
+
+    if nlp is None:
+        nlp = cached_load(str(model) if model is not None else None)
+    problems: list[PolicytagError] = []
+    handler = _raise if on_error == "raise" else problems.append
+    if isinstance(inputs, str) and ("\n" in inputs or not _looks_like_path(inputs)):
+        out = TagResult(tag_inputs(nlp, report_inputs(read(inputs))))
+    else:
+        items = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+        out = TagResult(tag_paths(nlp, items, handler))
+    out.problems = problems
+    return out
+
+
+class TagResult(list):
+    """A list of records with the problems met on the way (`on_error="skip"`)."""
+
+    problems: list[PolicytagError]
+
+
+def _looks_like_path(s: str) -> bool:
+    p = Path(s)
+    return p.exists() or p.suffix.lower() in REPORT_SUFFIXES + JSONL_SUFFIXES
