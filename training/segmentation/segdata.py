@@ -121,21 +121,21 @@ def score(gold_sents: Sequence[Sequence[str]], pred_sents: Sequence[Sequence[str
 # --------------------------------------------------------------------------- domain gold and entities
 
 def read_domain_gold(path: Path = DOMAIN_GOLD) -> list[tuple[str, list[str]]]:
-    """``domain_gold.txt``: '#' lines are comments; a data line is ``ID<TAB>w1  w2  w3 ...``."""
+    """``domain_gold.txt`` (SIGHAN format: one sentence per line, words separated by two spaces).
+
+    Returns ``(sentence id, words)`` pairs; the id is the 1-based line number, as used by
+    ``domain_entities.tsv`` and ``domain_gold_sources.tsv``.
+    """
     out = []
-    for line in Path(path).read_text(encoding="utf-8").split("\n"):
-        if not line.strip() or line.startswith("#"):
-            continue
-        sid, _, seg = line.partition("\t")
-        words = seg.split()
-        if not sid or not words:
-            raise ValueError(f"bad domain gold line: {line!r}")
-        out.append((sid, words))
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), 1):
+        words = line.split()
+        if words:
+            out.append((str(n), words))
     return out
 
 
 def read_domain_entities(path: Path = DOMAIN_ENTITIES, gold=None) -> dict[str, list[tuple[int, int, str]]]:
-    """``domain_entities.tsv``: ``ID<TAB>LABEL<TAB>surface[<TAB>occurrence]`` -> char spans per sentence."""
+    """``domain_entities.tsv``: ``line<TAB>LABEL<TAB>surface[<TAB>occurrence]`` -> char spans per sentence."""
     gold = gold if gold is not None else read_domain_gold()
     texts = {sid: "".join(words) for sid, words in gold}
     ents: dict[str, list[tuple[int, int, str]]] = {sid: [] for sid in texts}

@@ -102,11 +102,17 @@ def _detect(data: bytes, encodings: list[str]) -> str | None:
     return None
 
 
+_NONCHARACTERS = ("\uffff", "\ufffe", "\ufffd")
+
+
 def _strict(data: bytes, encoding: str, source: str) -> Decoded:
     try:
-        return Decoded(data.decode(encoding), encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as e:
         raise ReadError(f"cannot decode as {encoding} (bad byte at offset {e.start})", source=source) from None
+    if any(c in text for c in _NONCHARACTERS):
+        raise ReadError(f"cannot decode: the {encoding} byte-order mark is followed by invalid text", source=source)
+    return Decoded(text, encoding)
 
 
 def docx_text(data: bytes, source: str = "<docx>") -> str:
