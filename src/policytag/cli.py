@@ -62,6 +62,56 @@ def cmd_tag(args) -> int:
     return EXIT_OK
 
 
+def _corpus(args):
+    from .corpus import Corpus
+
+    return Corpus(args.corpus)
+
+
+def cmd_corpus_validate(args) -> int:
+    from .corpus.validate import validate
+
+    corpus = _corpus(args)
+    problems = validate(corpus, check_sources=not args.no_sources)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        _err(f"{len(problems)} problem(s) in the corpus at {corpus.root}")
+        return EXIT_PROBLEMS
+    print(f"corpus OK: {len(corpus.doc_ids())} documents, version {corpus.version()}")
+    return EXIT_OK
+
+
+def cmd_corpus_stats(args) -> int:
+    from .corpus import stats as corpus_stats
+
+    corpus = _corpus(args)
+    nlp = None
+    if not args.no_alignment:
+        from .pipeline import load
+
+        nlp = load(args.model)
+    result = corpus_stats.compute(corpus, nlp=nlp)
+    print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else corpus_stats.render(result))
+    return EXIT_OK
+
+
+def cmd_corpus_add(args) -> int:
+    from .corpus.add import add_report
+
+    corpus = _corpus(args)
+    nlp = None
+    if args.prelabel:
+        from .pipeline import load
+
+        nlp = load(args.model)
+    records = add_report(corpus, args.report, doc_id=args.doc_id, source=args.source or "", licence=args.licence or "",
+                         prelabel_nlp=nlp)
+    print(f"added {records[0]['doc']}: {len(records)} paragraph(s), "
+          f"{'model pre-labelled, unreviewed' if nlp else 'unlabelled'}; not yet in a split (edit {corpus.splits_path.name})")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policytag",
@@ -77,6 +127,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["jsonl"], default="jsonl", help="output format (default: jsonl)")
     p.add_argument("--model", metavar="PATH", help="pipeline directory (default: the shipped models/policytag_zh)")
     p.set_defaults(func=cmd_tag)
+
+    corpus = sub.add_parser("corpus", help="the annotated corpus: validate, stats, add")
+    csub = corpus.add_subparsers(dest="corpus_command", metavar="ACTION")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", metavar="DIR", help="corpus folder (default: the repository's corpus/)")
+    c = csub.add_parser("validate", parents=[common], help="check schema, labels, offsets, overlaps, readings, splits")
+    c.add_argument("--no-sources", action="store_true", help="skip re-reading the raw reports")
+    c.set_defaults(func=cmd_corpus_validate)
+    c = csub.add_parser("stats", parents=[common], help="sizes, reviewed share, agreement, token alignment")
+    c.add_argument("--json", action="store_true", help="machine-readable output")
+    c.add_argument("--no-alignment", action="store_true", help="skip measuring token alignment (no pipeline load)")
+    c.add_argument("--model", metavar="PATH", help="pipeline whose tokenizer is used for the alignment figure")
+    c.set_defaults(func=cmd_corpus_stats)
+    c = csub.add_parser("add", parents=[common], help="read a new report into the corpus as unlabelled records")
+    c.add_argument("report", metavar="REPORT")
+    c.add_argument("--doc-id", help="document id (default: the file name without extension)")
+    c.add_argument("--source", help="provenance: where the report comes from")
+    c.add_argument("--licence", help="provenance: licence note")
+    c.add_argument("--prelabel", action="store_true", help="pre-label with the model (marked unreviewed)")
+    c.add_argument("--model", metavar="PATH", help="pipeline used for --prelabel")
+    c.set_defaults(func=cmd_corpus_add)
+    corpus.set_defaults(func=lambda a: (corpus.print_help(sys.stderr), EXIT_USAGE)[1])
     return parser
 
 

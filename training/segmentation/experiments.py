@@ -55,7 +55,7 @@ def iteration_times(log: Path) -> dict[int, float]:
     for line in log.read_text(encoding="utf-8").splitlines():
         if line.startswith("[worker] iteration"):
             parts = line.split()
-            out[int(parts[2])] = float(parts[5].rstrip("s"))
+            out[int(parts[2])] = float(parts[5].rstrip(",s"))
     return out
 
 
@@ -66,7 +66,8 @@ def cmd_curve(a) -> None:
     times = iteration_times(sd.DEFAULT_WORK / "logs" / f"{tag}.log")
     domain = sd.read_domain_gold()
     entities = sd.read_domain_entities(gold=domain)
-    snaps = sorted(base.parent.glob(f"{tag}.iter*"), key=lambda p: int(p.name.rsplit("iter", 1)[1]))
+    snaps = sorted((p for p in base.parent.glob(f"{tag}.iter*") if p.name.rsplit("iter", 1)[1].isdigit()),
+                   key=lambda p: int(p.name.rsplit("iter", 1)[1]))
     for snap in snaps + [base]:
         n = int(snap.name.rsplit("iter", 1)[1]) if ".iter" in snap.name else a.iterations
         for ud in ([None, sd.USER_DICT] if a.with_dict else [None]):
@@ -141,7 +142,7 @@ def cmd_float32(a) -> None:
 
     model = a.model.resolve()
     prep = ts.prepare_data(a.data, sd.DEFAULT_WORK, "pku+msr")
-    f32 = sd.DEFAULT_WORK / "models" / (model.name + ".float32")
+    f32 = sd.DEFAULT_WORK / "float32" / model.name
     if f32.exists():
         shutil.rmtree(f32)
     f32.mkdir(parents=True)

@@ -1,0 +1,120 @@
+"""`policytag corpus validate`: every problem in the corpus, each on one line naming the file (and line)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+from .schema import SPLITS, record_problems
+from .store import Corpus
+
+DUPLICATE_SHARE = 0.5  # two documents sharing this share of paragraph texts are the same report
+
+
+def validate(corpus: Corpus, *, check_sources: bool = True) -> list[str]:
+    problems: list[str] = []
+    texts_by_doc: dict[str, set[str]] = {}
+    records_by_doc: dict[str, list[dict]] = {}
+    for doc in corpus.doc_ids():
+        path = corpus.doc_path(doc)
+        seen_ids: set[str] = set()
+        indices = []
+        recs = []
+        for lineno, rec, error in corpus.read_lines(doc):
+            where = f"{path}:{lineno}"
+            if error:
+                problems.append(f"{where}: {error}")
+                continue
+            for p in record_problems(rec):
+                problems.append(f"{where}: {p}")
+            if not isinstance(rec, dict):
+                continue
+            if rec.get("doc") != doc:
+                problems.append(f"{where}: record of document {rec.get('doc')!r} in the file of {doc!r}")
+            rid = rec.get("id")
+            if rid in seen_ids:
+                problems.append(f"{where}: duplicate id {rid!r}")
+            seen_ids.add(rid)
+            indices.append(rec.get("index"))
+            recs.append(rec)
+        if not recs:
+            problems.append(f"{path}: no records")
+        elif indices != list(range(len(indices))):
+            problems.append(f"{path}: paragraph indices are not 0..{len(indices) - 1} in order")
+        texts_by_doc[doc] = {r.get("text") for r in recs if isinstance(r.get("text"), str) and len(r["text"]) >= 20}
+        records_by_doc[doc] = recs
+
+    problems.extend(_split_problems(corpus, texts_by_doc))
+    if check_sources:
+        problems.extend(_source_problems(corpus, records_by_doc))
+    return problems
+
+
+def _split_problems(corpus: Corpus, texts_by_doc: dict[str, set[str]]) -> list[str]:
+    problems = []
+    where = str(corpus.splits_path)
+    if not corpus.splits_path.exists():
+        return [f"{where}: missing (the fixed train/dev/test split of documents)"]
+    try:
+        splits = corpus.splits()
+    except Exception as e:  # InputError
+        return [str(e)]
+    owner: dict[str, str] = {}
+    for name, docs in splits.items():
+        if name not in SPLITS:
+            problems.append(f"{where}: unknown split {name!r}")
+        for doc in docs:
+            if doc in owner:
+                problems.append(f"{where}: document {doc!r} is in both {owner[doc]} and {name}")
+                continue
+            owner[doc] = name
+            if doc not in texts_by_doc:
+                problems.append(f"{where}: document {doc!r} of split {name} has no annotations file")
+    # the same report under two names in different splits leaks test data into training
+    docs = sorted(d for d in texts_by_doc if d in owner)
+    for i, a in enumerate(docs):
+        for b in docs[i + 1:]:
+            if owner[a] == owner[b]:
+                continue
+            ta, tb = texts_by_doc[a], texts_by_doc[b]
+            if ta and tb and len(ta & tb) >= DUPLICATE_SHARE * min(len(ta), len(tb)):
+                problems.append(f"{where}: documents {a!r} ({owner[a]}) and {b!r} ({owner[b]}) are the same report "
+                                f"({len(ta & tb)} shared paragraphs) in different splits")
+    return problems
+
+
+def _source_problems(corpus: Corpus, records_by_doc: dict[str, list[dict]]) -> list[str]:
+    from ..read import build_report
+    from ..read.decode import read_source
+
+    problems = []
+    sources = corpus.sources()
+    for doc, recs in records_by_doc.items():
+        entry = sources.get(doc)
+        if entry is None:
+            problems.append(f"{corpus.sources_path}: no provenance entry for document {doc!r}")
+            continue
+        raw = corpus.raw_dir / entry.get("file", "")
+        if not raw.is_file():
+            problems.append(f"{corpus.sources_path}: raw file {entry.get('file')!r} of {doc!r} is missing")
+            continue
+        data = raw.read_bytes()
+        if entry.get("sha256") and hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            problems.append(f"{raw}: content differs from the sha256 in its provenance entry")
+        try:
+            decoded = read_source(raw)
+            report = build_report(decoded.text, doc, encoding=decoded.encoding)
+        except Exception as e:
+            problems.append(f"{raw}: cannot be read ({e})")
+            continue
+        path = corpus.doc_path(doc)
+        for lineno, rec in enumerate(recs, start=1):
+            span = rec.get("source_span")
+            if not (isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span)):
+                continue
+            s, e = span
+            if e > len(report.source):
+                problems.append(f"{path}:{lineno}: source_span [{s}, {e}) beyond the raw text ({len(report.source)} chars)")
+            elif report.normalize(report.source[s:e]) != rec.get("text"):
+                problems.append(f"{path}:{lineno}: text does not match the raw report at source_span [{s}, {e})")
+    return problems
