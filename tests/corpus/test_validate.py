@@ -1,0 +1,115 @@
+"""`policytag corpus validate` on the committed corpus and on broken copies."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from policytag.corpus import Corpus
+from policytag.corpus.validate import validate
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "policytag.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_committed_corpus_is_valid():
+    proc = cli("corpus", "validate")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("corpus OK")
+
+
+def test_small_corpus_is_valid(small_corpus):
+    assert validate(small_corpus) == []
+
+
+def edit(corpus: Corpus, doc: str, index: int, change):
+    recs = corpus.records(doc)
+    change(recs[index])
+    corpus.write_doc(doc, recs)
+
+
+def amount(start, end, text, **kw):
+    return {"start": start, "end": end, "label": "AMOUNT", "text": text, "value": 1.0, "unit": "CNY", "comparator": "=",
+            "by": "annotator:t", "reviewed": True, **kw}
+
+
+def test_bad_offset(small_corpus):
+    def change(rec):
+        rec["entities"] = [amount(len(rec["text"]) - 2, len(rec["text"]) + 5, "x")]
+    edit(small_corpus, "seed-003", 2, change)
+    problems = validate(small_corpus)
+    assert any("seed-003.jsonl:3:" in p and "offsets out of range" in p for p in problems), problems
+
+
+def test_span_text_mismatch(small_corpus):
+    def change(rec):
+        rec["entities"] = [amount(0, 2, "不对")]
+    edit(small_corpus, "seed-003", 1, change)
+    assert any("does not match the text there" in p for p in validate(small_corpus))
+
+
+def test_unknown_labels(small_corpus):
+    def change(rec):
+        rec["category"] = {"label": "RESULT", "by": "annotator:t", "reviewed": True}
+        rec["entities"] = [{"start": 0, "end": 2, "label": "ORG", "text": rec["text"][:2], "by": "rule", "reviewed": False}]
+    edit(small_corpus, "seed-003", 0, change)
+    problems = validate(small_corpus)
+    assert any("unknown category label 'RESULT'" in p for p in problems)
+    assert any("unknown label 'ORG'" in p for p in problems)
+
+
+def test_overlapping_entities(small_corpus):
+    def change(rec):
+        t = rec["text"]
+        rec["entities"] = [
+            {"start": 0, "end": 6, "label": "PROJECT", "text": t[0:6], "by": "annotator:t", "reviewed": True},
+            amount(4, 8, t[4:8]),
+        ]
+    edit(small_corpus, "seed-003", 0, change)
+    assert any("overlapping entities [0, 6) PROJECT and [4, 8) AMOUNT" in p for p in validate(small_corpus))
+
+
+def test_malformed_reading(small_corpus):
+    def change(rec):
+        t = rec["text"]
+        rec["entities"] = [amount(0, 2, t[:2], value=[5, 3], comparator="about")]
+    edit(small_corpus, "seed-003", 0, change)
+    problems = validate(small_corpus)
+    assert any("low > high" in p for p in problems) and any("comparator 'about'" in p for p in problems)
+
+
+def test_document_in_two_splits(small_corpus):
+    splits = small_corpus.splits()
+    splits["dev"] = ["seed-003"]
+    small_corpus.splits_path.write_text(json.dumps(splits))
+    assert any("document 'seed-003' is in both train and dev" in p for p in validate(small_corpus))
+
+
+def test_same_report_under_two_names_in_different_splits(small_corpus):
+    copy = small_corpus.records("seed-003")
+    for r in copy:
+        r["doc"] = "seed-003-copy"
+        r["id"] = f"seed-003-copy#{r['index']}"
+    small_corpus.write_doc("seed-003-copy", copy)
+    splits = small_corpus.splits()
+    splits["test"].append("seed-003-copy")
+    small_corpus.splits_path.write_text(json.dumps(splits))
+    problems = validate(small_corpus, check_sources=False)
+    assert any("'seed-003' (train) and 'seed-003-copy' (test) are the same report" in p for p in problems), problems
+
+
+def test_text_that_no_longer_matches_the_raw_report(small_corpus):
+    edit(small_corpus, "seed-004", 3, lambda rec: rec.update(text=rec["text"] + "。"))
+    assert any("text does not match the raw report" in p for p in validate(small_corpus))
+
+
+def test_malformed_line_and_cli_exit_code(small_corpus):
+    path = small_corpus.doc_path("seed-004")
+    path.write_text(path.read_text("utf-8") + "{not json\n", "utf-8")
+    proc = cli("corpus", "validate", "--corpus", small_corpus.root)
+    assert proc.returncode == 1
+    assert "seed-004.jsonl" in proc.stderr and "malformed JSON" in proc.stderr
+    assert "Traceback" not in proc.stderr
