@@ -1,0 +1,161 @@
+"""Rule-based COMPANY and PROJECT candidates on a tokenized Doc (rules are data: resources/*.json).
+
+A candidate is anchored on a suffix (公司, 集团, 银行…) or a project head (项目, 工程, 电站…) and extended to the
+left token by token over name tokens until punctuation, a left-stop word or the length limit. Token-based extension
+relies on the segmenter keeping words whole (有色金属 is one token, so 有 is not taken for a stop word)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_CJK = re.compile(r"^[\u3400-\u9fffA-Za-z0-9xX]+$")
+_CJK_NO_DIGIT = re.compile(r"^[\u3400-\u9fffA-Za-zxX]+$")
+# a capacity or scale figure (not a count such as 13项): 330千伏, 4万吨, 50mw, 2x66万千瓦
+_SCALE = re.compile(r"(?:\d[\d.]*|[一二三四五六七八九十百千两]+)\s*[万亿]?(?:千瓦|兆瓦|吉瓦|千伏|吨|立方米|平方米|亩|公里|千米|米|[mMgGkK][wWvV]|蒸吨|床|辆|座)")
+
+
+@dataclass(frozen=True)
+class Rules:
+    suffixes: tuple[str, ...]
+    weak_suffixes: frozenset[str]
+    company_gazetteer: tuple[str, ...]
+    not_company: tuple[str, ...]
+    requires_place: tuple[str, ...]
+    place_prefix: re.Pattern
+    company_generic: frozenset[str]
+    company_stops: frozenset[str]
+    heads: tuple[str, ...]
+    phases: tuple[str, ...]
+    project_gazetteer: tuple[str, ...]
+    project_generic: frozenset[str]
+    project_stops: frozenset[str]
+    suffix_re: re.Pattern
+    head_re: re.Pattern
+
+
+def _alternation(words) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> Rules:
+    base = resources.files("policytag.components.entities").joinpath("resources")
+    c = json.loads(base.joinpath("company.json").read_text("utf-8"))
+    p = json.loads(base.joinpath("project.json").read_text("utf-8"))
+    return Rules(
+        suffixes=tuple(c["suffixes"]), weak_suffixes=frozenset(c["weak_suffixes"]),
+        company_gazetteer=tuple(c["gazetteer"]), not_company=tuple(c["not_company"]),
+        requires_place=tuple(c["requires_place"]), place_prefix=re.compile(c["place_prefix"]),
+        company_generic=frozenset(c["generic_words"]), company_stops=frozenset(c["left_stops"]),
+        heads=tuple(p["heads"]), phases=tuple(p["phases"]), project_gazetteer=tuple(p["gazetteer"]),
+        project_generic=frozenset(p["generic_words"]), project_stops=frozenset(p["left_stops"]),
+        suffix_re=_alternation(c["suffixes"]), head_re=_alternation(p["heads"] + p["phases"]),
+    )
+
+
+def _token_at(doc, char: int):
+    for tok in doc:
+        if tok.idx <= char < tok.idx + len(tok.text):
+            return tok
+    return None
+
+
+def _extend_left(doc, start_char: int, stops, name_re, max_chars: int) -> int:
+    """Leftmost char offset of the name ending at start_char (the suffix/head start)."""
+    tok = _token_at(doc, start_char)
+    if tok is None:
+        return start_char
+    left = start_char
+    if tok.idx < start_char:  # the anchor starts inside a token: its left part is name
+        part = doc.text[tok.idx:start_char]
+        if not name_re.match(part):
+            return start_char
+        left = tok.idx
+    i = tok.i - 1
+    while i >= 0:
+        t = doc[i]
+        if t.whitespace_ or not name_re.match(t.text) or t.text in stops:
+            break
+        if start_char - t.idx > max_chars:
+            break
+        left = t.idx
+        i -= 1
+    return left
+
+
+def _name_tokens(doc, start: int, end: int) -> list[str]:
+    return [t.text for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
+
+
+def find_companies(doc, rules: Rules | None = None) -> list[tuple[int, int]]:
+    r = rules or default_rules()
+    text = doc.text
+    cands: list[tuple[int, int]] = []
+    for name in r.company_gazetteer:
+        for m in re.finditer(re.escape(name), text):
+            cands.append((m.start(), m.end()))
+    for m in r.suffix_re.finditer(text):
+        suffix = m.group()
+        left = _extend_left(doc, m.start(), r.company_stops, _CJK_NO_DIGIT, 16)
+        if left == m.start():
+            continue
+        name = text[left:m.start()]
+        full = text[left:m.end()]
+        tokens = _name_tokens(doc, left, m.start()) or [name]
+        if all(t in r.company_generic for t in tokens):
+            continue
+        if suffix in r.weak_suffixes and len(name) < 2:
+            continue
+        if any(full.endswith(n) or full == n for n in r.not_company):
+            continue
+        needs_place = next((p for p in r.requires_place if full.endswith(p)), None)
+        if needs_place:
+            before = full[: len(full) - len(needs_place)]
+            if not before or not (r.place_prefix.search(before) or not all(t in r.company_generic for t in _name_tokens(doc, left, m.end() - len(needs_place)))):
+                continue
+        cands.append((left, m.end()))
+    return _longest_first(cands)
+
+
+def find_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[int, int]]:
+    r = rules or default_rules()
+    text = doc.text
+    cands: list[tuple[int, int]] = []
+    for name in r.project_gazetteer:
+        for m in re.finditer(re.escape(name), text):
+            cands.append((m.start(), m.end()))
+    for m in r.head_re.finditer(text):
+        end = m.end()
+        # a phase right after the head belongs to the project (华奥汽车项目二期)
+        for ph in r.phases:
+            if text.startswith(ph, end):
+                end += len(ph)
+                break
+        left = _extend_left(doc, m.start(), r.project_stops, _CJK, 24)
+        if left == m.start():
+            continue
+        span_text = text[left:end]
+        tokens = _name_tokens(doc, left, m.start())
+        has_phase = any(ph in span_text for ph in r.phases)
+        has_owner = any(cs <= left < ce or left <= cs < m.start() for cs, ce in companies)
+        has_scale = bool(_SCALE.search(text[left:m.start()]))
+        if not (has_phase or has_owner or has_scale):
+            continue  # high precision: the trained NER finds projects named otherwise
+        if tokens and tokens[0] in r.project_generic:
+            continue
+        if len(span_text) < 4:
+            continue
+        cands.append((left, end))
+    return _longest_first(cands)
+
+
+def _longest_first(cands: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    chosen: list[tuple[int, int]] = []
+    for s, e in sorted(set(cands), key=lambda x: (-(x[1] - x[0]), x[0])):
+        if all(e <= cs or s >= ce for cs, ce in chosen):
+            chosen.append((s, e))
+    return sorted(chosen)
