@@ -1,0 +1,106 @@
+"""Paragraph category models that are not spaCy's: a scikit-learn model (TF-IDF character n-grams of the paragraph
+and of its section heading, the paragraph kind, a linear model) and the rules-only cue-word baseline."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+CATEGORIES = ("ACHIEVEMENT", "PROBLEM", "GOAL", "MEASURE", "OTHER")
+OTHER_KINDS = ("title", "meta", "salutation", "heading", "signoff")
+
+
+@dataclass
+class Example:
+    text: str
+    section: list[str]
+    kind: str = "body"
+
+
+def _section_text(ex: Example) -> str:
+    # the nearest heading carries most information; the top heading too
+    if not ex.section:
+        return ""
+    return ex.section[-1] + " | " + ex.section[0] if len(ex.section) > 1 else ex.section[0]
+
+
+class SklearnCategoryModel:
+    """TF-IDF char 1-3-grams of the text + char 1-3-grams of the section path + kind, logistic regression."""
+
+    def __init__(self, C: float = 8.0, min_df: int = 2, seed: int = 0):
+        self.C, self.min_df, self.seed = C, min_df, seed
+        self.pipeline = None
+
+    def _build(self):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self.text_vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=self.min_df, sublinear_tf=True,
+                                        max_features=200_000)
+        self.section_vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True)
+        self.clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed)
+
+    def _matrix(self, examples: list[Example], fit: bool = False):
+        from scipy.sparse import csr_matrix, hstack
+
+        texts = [e.text for e in examples]
+        sections = [_section_text(e) or "∅" for e in examples]
+        kinds = csr_matrix(np.array([[1.0 if e.kind == k else 0.0 for k in ("body",) + OTHER_KINDS] for e in examples]))
+        if fit:
+            return hstack([self.text_vec.fit_transform(texts), self.section_vec.fit_transform(sections), kinds]).tocsr()
+        return hstack([self.text_vec.transform(texts), self.section_vec.transform(sections), kinds]).tocsr()
+
+    def fit(self, examples: list[Example], labels: list[str]) -> "SklearnCategoryModel":
+        self._build()
+        self.clf.fit(self._matrix(examples, fit=True), labels)
+        self.pipeline = (self.text_vec, self.section_vec, self.clf)
+        return self
+
+    def predict_proba(self, examples: list[Example]) -> list[dict[str, float]]:
+        if not examples:
+            return []
+        probs = self.clf.predict_proba(self._matrix(examples))
+        classes = list(self.clf.classes_)
+        return [{c: float(row[classes.index(c)]) if c in classes else 0.0 for c in CATEGORIES} for row in probs]
+
+    def save(self, path: Path) -> None:
+        path.write_bytes(pickle.dumps({"C": self.C, "min_df": self.min_df, "seed": self.seed, "pipeline": self.pipeline},
+                                      protocol=5))
+
+    @classmethod
+    def load(cls, path: Path) -> "SklearnCategoryModel":
+        data = pickle.loads(path.read_bytes())  # our own shipped file, written by save()
+        model = cls(data["C"], data["min_df"], data["seed"])
+        model.pipeline = data["pipeline"]
+        model.text_vec, model.section_vec, model.clf = model.pipeline
+        return model
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict:
+    return json.loads(resources.files("policytag.components.categories").joinpath("resources/cues.json").read_text("utf-8"))
+
+
+def rules_proba(ex: Example) -> dict[str, float]:
+    """The rules-only baseline: cue-word counts turned into scores that sum to 1."""
+    cfg = _cues()
+    if ex.kind in cfg["other_kinds"]:
+        return {c: (1.0 if c == "OTHER" else 0.0) for c in CATEGORIES}
+    scores = {c: 0.0 for c in CATEGORIES}
+    scores["OTHER"] = 0.5
+    for cat, words in cfg["cues"].items():
+        scores[cat] += sum(ex.text.count(w) for w in words) / max(1.0, len(ex.text) / 50)
+    heading = _section_text(ex)
+    for cat, words in cfg["section_cues"].items():
+        if any(w in heading for w in words):
+            scores[cat] += cfg["section_weight"]
+    values = np.array([scores[c] for c in CATEGORIES])
+    values = np.exp(values - values.max())
+    values /= values.sum()
+    return {c: float(v) for c, v in zip(CATEGORIES, values)}
