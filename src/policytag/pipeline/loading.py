@@ -68,7 +68,8 @@ def build_rules_pipeline(segmenter: str | Path | None = None):
         nlp = spacy.load(seg_path)
     else:
         nlp = spacy.blank("zh")
-    for name in ("policytag_amounts", "policytag_entity_rules", "policytag_entity_merge"):
+    for name in ("policytag_amounts", "policytag_entity_rules", "policytag_entity_merge",
+                 "policytag_paragraph_classifier"):
         if Language.has_factory(name) and name not in nlp.pipe_names:
             nlp.add_pipe(name)
     return nlp

@@ -1,0 +1,93 @@
+"""spaCy factory `policytag_paragraph_classifier`: scores for the five paragraph categories in doc.cats.
+
+Modes (chosen on the dev split by `policytag train`, stored in the pipeline config):
+- "sklearn": the scikit-learn model over the paragraph, its section heading and its kind;
+- "textcat": spaCy's trained textcat component (earlier in the pipeline) alone;
+- "combined": a weighted mean of both;
+- "rules": the cue-word baseline (used when no trained model is present).
+The section heading comes from `doc._.section` (set by `policytag.tag` from the report structure); a lone paragraph
+has none and is classified from its text alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ... import extensions  # noqa: F401  (Doc._.section, Doc._.paragraph_kind)
+from .model import CATEGORIES, Example, SklearnCategoryModel, rules_proba
+
+MODEL_FILE = "sklearn_model.pkl"
+
+
+class ParagraphClassifier:
+    def __init__(self, nlp: Language, name: str, mode: str = "rules", textcat_weight: float = 0.5):
+        if mode not in ("sklearn", "textcat", "combined", "rules"):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.name = name
+        self.mode = mode
+        self.textcat_weight = textcat_weight
+        self.model: SklearnCategoryModel | None = None
+
+    @staticmethod
+    def example(doc: Doc) -> Example:
+        return Example(doc.text, list(doc._.section or []), doc._.paragraph_kind or "body")
+
+    def _textcat_scores(self, doc: Doc) -> dict[str, float] | None:
+        scores = {c: float(doc.cats[c]) for c in CATEGORIES if c in doc.cats}
+        if len(scores) != len(CATEGORIES):
+            return None
+        total = sum(scores.values()) or 1.0
+        return {c: v / total for c, v in scores.items()}
+
+    def _score(self, docs: list[Doc]) -> list[dict[str, float]]:
+        examples = [self.example(d) for d in docs]
+        if self.mode == "rules" or (self.mode in ("sklearn", "combined") and self.model is None):
+            return [rules_proba(e) for e in examples]
+        if self.mode == "textcat":
+            return [self._textcat_scores(d) or rules_proba(e) for d, e in zip(docs, examples)]
+        sk = self.model.predict_proba(examples)
+        if self.mode == "sklearn":
+            return sk
+        out = []
+        w = self.textcat_weight
+        for d, s in zip(docs, sk):
+            tc = self._textcat_scores(d)
+            out.append(s if tc is None else {c: w * tc[c] + (1 - w) * s[c] for c in CATEGORIES})
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs, batch_size: int = 256):
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._finish(batch)
+                batch = []
+        if batch:
+            yield from self._finish(batch)
+
+    def _finish(self, batch: list[Doc]):
+        for doc, scores in zip(batch, self._score(batch)):
+            doc.cats = {c: float(scores[c]) for c in CATEGORIES}
+            yield doc
+
+    def to_disk(self, path, exclude=tuple()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.save(path / MODEL_FILE)
+
+    def from_disk(self, path, exclude=tuple()):
+        f = Path(path) / MODEL_FILE
+        self.model = SklearnCategoryModel.load(f) if f.exists() else None
+        return self
+
+
+@Language.factory("policytag_paragraph_classifier", default_config={"mode": "rules", "textcat_weight": 0.5})
+def make_paragraph_classifier(nlp: Language, name: str, mode: str, textcat_weight: float) -> ParagraphClassifier:
+    return ParagraphClassifier(nlp, name, mode, textcat_weight)
