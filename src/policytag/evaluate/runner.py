@@ -1,0 +1,123 @@
+"""`policytag evaluate`: the shipped pipeline and its baselines side by side on a corpus split.
+
+Systems: `model` (the pipeline as shipped), `rules` (segmenter + AMOUNT recognizer + COMPANY/PROJECT rules + cue-word
+categories), `sklearn` (the scikit-learn paragraph classifier alone) and `textcat` (spaCy's textcat alone) when the
+pipeline has them. Entities are scored on paragraphs whose entities were annotated; categories on categorized ones.
+"""
+
+from __future__ import annotations
+
+from ..corpus import Corpus
+from ..pipeline.records import ParagraphInput, entity_dict
+from ..pipeline.tagging import make_docs
+from .metrics import CATEGORIES, ENTITY_LABELS, EntityScorer, category_scores
+
+CLASSIFIER = "policytag_paragraph_classifier"
+
+
+def corpus_inputs(corpus: Corpus, split: str) -> tuple[list[ParagraphInput], list[dict]]:
+    inputs, gold = [], []
+    for rec in corpus.iter_records(split):
+        if rec["category"] is None and rec["entities"] is None:
+            continue
+        inputs.append(ParagraphInput(doc=rec["doc"], index=rec["index"], text=rec["text"], section=rec["section"],
+                                     kind=rec["kind"], source_span=tuple(rec["source_span"])))
+        gold.append(rec)
+    return inputs, gold
+
+
+def _category_systems(nlp, docs) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    if CLASSIFIER not in nlp.pipe_names:
+        if "textcat" in nlp.pipe_names or "textcat_multilabel" in nlp.pipe_names:
+            out["model"] = [dict(d.cats) for d in docs]
+        return out
+    clf = nlp.get_pipe(CLASSIFIER)
+    shipped_mode = clf.mode
+    try:
+        for name, mode in (("model", shipped_mode), ("rules", "rules"), ("sklearn", "sklearn"), ("textcat", "textcat")):
+            if mode == "sklearn" and clf.model is None:
+                continue
+            if mode == "textcat" and clf._textcat_scores(docs[0]) is None if docs else True:
+                continue
+            clf.mode = mode
+            out[name] = clf._score(docs)
+    finally:
+        clf.mode = shipped_mode
+    return out
+
+
+def evaluate(nlp, corpus: Corpus, split: str = "test", rules_nlp=None) -> dict:
+    inputs, gold = corpus_inputs(corpus, split)
+    if not inputs:
+        return {"split": split, "paragraphs": 0, "systems": {}}
+    disable = [CLASSIFIER] if CLASSIFIER in nlp.pipe_names else []
+    docs = list(nlp.pipe(make_docs(nlp, inputs), disable=disable))
+    cat_systems = _category_systems(nlp, docs)
+    ent_systems = {"model": [[entity_dict(e) for e in d.ents] for d in docs]}
+    if rules_nlp is not None:
+        rdocs = list(rules_nlp.pipe(make_docs(rules_nlp, inputs), disable=[CLASSIFIER] if CLASSIFIER in rules_nlp.pipe_names else []))
+        ent_systems["rules"] = [[entity_dict(e) for e in d.ents] for d in rdocs]
+    systems: dict[str, dict] = {}
+    for name in dict.fromkeys(["model", "rules", "sklearn", "textcat"]):
+        res: dict = {}
+        if name in ent_systems:
+            scorer = EntityScorer()
+            n = 0
+            for rec, pred in zip(gold, ent_systems[name]):
+                if rec["entities"] is None or not rec.get("entities_reviewed"):
+                    continue
+                n += 1
+                scorer.add(rec["entities"], pred, rec["text"], rec["id"])
+            res["entities"] = {**scorer.result(), "paragraphs": n}
+            res["reading_errors"] = scorer.reading_errors
+        if name in cat_systems:
+            g, p = [], []
+            for rec, scores in zip(gold, cat_systems[name]):
+                if rec["category"] is None:
+                    continue
+                g.append(rec["category"]["label"])
+                p.append(max(scores, key=scores.get))
+            res["categories"] = category_scores(g, p)
+        if res:
+            systems[name] = res
+    return {"split": split, "paragraphs": len(inputs), "corpus_version": corpus.version(), "systems": systems}
+
+
+def render(result: dict) -> str:
+    systems = result["systems"]
+    names = list(systems)
+    lines = [f"split {result['split']}: {result['paragraphs']} paragraphs (corpus {result.get('corpus_version', '?')})", ""]
+    w = 12
+    lines.append(f"{'metric':<28}" + "".join(f"{n:>{w}}" for n in names))
+
+    def row(label, getter):
+        cells = []
+        for n in names:
+            try:
+                v = getter(systems[n])
+            except (KeyError, TypeError):
+                v = None
+            cells.append(f"{v:>{w}.3f}" if isinstance(v, float) else f"{'—':>{w}}")
+        lines.append(f"{label:<28}" + "".join(cells))
+
+    for lab in ENTITY_LABELS:
+        for k, nm in (("p", "P"), ("r", "R"), ("f", "F1")):
+            row(f"{lab} {nm}", lambda s, lab=lab, k=k: s["entities"]["per_label"][lab][k])
+    row("AMOUNT reading accuracy", lambda s: s["entities"]["amount_readings"]["accuracy"])
+    lines.append("")
+    for c in CATEGORIES:
+        row(f"{c} F1", lambda s, c=c: s["categories"]["per_category"][c]["f"])
+    row("category macro-F1", lambda s: s["categories"]["macro_f1"])
+    row("category accuracy", lambda s: s["categories"]["accuracy"])
+    sup = next((s["entities"] for s in systems.values() if "entities" in s), None)
+    if sup:
+        lines.append("")
+        lines.append("entity support (gold): " + ", ".join(f"{lab} {sup['per_label'][lab]['support']}" for lab in ENTITY_LABELS)
+                     + f" in {sup['paragraphs']} paragraphs")
+    model_cats = systems.get("model", {}).get("categories")
+    if model_cats:
+        lines += ["", "confusion (model; rows gold, columns predicted):", f"{'':<12}" + "".join(f"{c[:6]:>8}" for c in CATEGORIES)]
+        for g in CATEGORIES:
+            lines.append(f"{g:<12}" + "".join(f"{model_cats['confusion'][g][p]:>8}" for p in CATEGORIES))
+    return "\n".join(lines)
