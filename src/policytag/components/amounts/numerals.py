@@ -115,7 +115,12 @@ def is_digit_sequence(s: str) -> bool:
     """Chinese digits read one by one (二〇〇一, 一二三): years and codes, not quantities. A pair of neighbouring
     digits (八九, 三五) is an approximation, not a sequence."""
     s = normalize(s)
+    positional = any(ch in "十拾百佰千仟万亿" for ch in s)
     for run in _DIGIT_RUN.findall(s):
+        if positional:  # 一百零八, 一千〇一: a zero before a digit is normal in a positional numeral
+            run = run.lstrip("零〇")
+        if len(run) < 2:
+            continue
         if len(run) > 2 or (run[0], run[1]) not in _PAIRS:
             return True
     return False
