@@ -187,6 +187,18 @@ def fan_multiple(n: str) -> Decimal:
     return Decimal(2) ** int(k)
 
 
+MAGNITUDES = frozenset({"万", "十万", "百万", "千万", "亿", "十亿", "百亿", "千亿", "万亿"})
+
+
+def magnitude(s: str) -> Decimal:
+    """A magnitude written without a digit (千万, 亿, 万亿) -> its value. Raises ValueError for anything else.
+    Read as an amount only where a comparator makes it a threshold (税收过千万元, 亿元以上项目)."""
+    s = normalize(s).strip()
+    if s not in MAGNITUDES:
+        raise ValueError(f"not a magnitude: {s!r}")
+    return _mult(s)
+
+
 def trailing_multipliers(s: str) -> str:
     """The multiplier characters written after the last digit: 三十万 -> 十万, 3万 -> 万, 九百亿 -> 百亿, 15k -> k."""
     s = normalize(s).strip()

@@ -179,6 +179,7 @@ class _Tables:
         self.counted_before = lex["counted_before"]
         self.counted_before_re = re.compile(_alt(self.counted_before))
         self.counted_window = int(lex["counted_window"])
+        self.share_before_re = re.compile(rf"(?:{_alt(lex['redaction_share_after'])})$")
         self.clause_stop_re = re.compile(f"[{re.escape(lex['clause_stops'])}]")
 
         self.sep_re = re.compile(r" ?(?:\(含\)|（含）)? ?(?:-{1,2}|—{1,2}|–|~|至|到) ?")
@@ -263,9 +264,14 @@ def _scan(T: str, tb: _Tables) -> list[_Atom]:
         ns, ne = m.span("num")
         kind = _kind(num)
         neg = num[0] == "-"
-        if kind == "cn" and not _valid_cn(num):
-            continue
         surface = m["yuan"] or m["unit"]
+        magnitude = None
+        if kind == "cn" and not _valid_cn(num):
+            # 税收过千万元, 亿元以上项目: a digit-less magnitude is an amount only as a threshold
+            if surface is None or num not in N.MAGNITUDES or not (
+                    tb.after_re.match(T, m.end()) or tb.before_re.search(T, max(0, ns - 8), ns)):
+                continue
+            magnitude = N.magnitude(num)
         if surface is None:  # bare numeral: kept only where a later step can use it
             nxt = T[ne:ne + 1]
             if nxt in tb.bare_next or ("万" in num or "亿" in num):
@@ -285,7 +291,7 @@ def _scan(T: str, tb: _Tables) -> list[_Atom]:
             continue
         if entry.arabic_only and kind != "ar" and not ("万" in num or "亿" in num):
             continue
-        raw = _raw(num, kind)
+        raw = magnitude if magnitude is not None else _raw(num, kind)
         if raw is False:
             continue
         if entry.max_value is not None and raw is not None:
@@ -421,10 +427,12 @@ def _share_units(T: str, atoms: list[_Atom], tb: _Tables) -> None:
     """A bare number before a list connector takes the unit of the next item (分别下降**和8.4个百分点)."""
     for i in range(len(atoms) - 2, -1, -1):
         p, a = atoms[i], atoms[i + 1]
-        if p.unit is not None or a.unit is None or p.kind not in ("ar", "red"):
+        if p.unit is not None or a.unit is None or p.kind not in ("ar", "red") or a.kind not in ("ar", "cn", "red"):
             continue
         if T[p.end:a.start] not in tb.connectors:
             continue
+        if p.kind == "red" and (p.num[0] in "xX" or not tb.share_before_re.search(T, max(0, p.start - 6), p.start)):
+            continue  # 加快**、10万千瓦…项目: a redacted name, not a number; 分别下降**和8.4个百分点: a number
         if p.start > 0 and (T[p.start - 1] in tb.ordinal or T[p.start - 1] in tb.code_letters):
             continue
         if a.entry is not None and a.entry.max_value is not None and p.raw is not None:

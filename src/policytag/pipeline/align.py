@@ -1,0 +1,53 @@
+"""Token boundaries and character spans: split tokens so that given character offsets fall on token boundaries.
+
+Chinese segmenters glue digits and words (`达118亿元`); an entity whose boundary falls inside a token cannot be a
+spaCy span, and `spacy train` drops such gold entities (warning W030). policytag splits the token instead, both in the
+components (AMOUNT, rules) and when it builds training data, so no gold entity is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc
+
+
+def split_at(doc: Doc, offsets: Iterable[int]) -> int:
+    """Split tokens in place so that every offset in `offsets` is a token boundary. Returns the number of splits."""
+    cuts: dict[int, list[int]] = {}
+    token_starts = {t.idx for t in doc}
+    for off in set(offsets):
+        if off <= 0 or off >= len(doc.text) or off in token_starts:
+            continue
+        tok = doc[_token_index(doc, off)]
+        if tok.idx < off < tok.idx + len(tok.text):
+            cuts.setdefault(tok.i, []).append(off - tok.idx)
+    if not cuts:
+        return 0
+    n = 0
+    with doc.retokenize() as retokenizer:
+        for i, points in cuts.items():
+            tok = doc[i]
+            points = sorted(set(points))
+            pieces = [tok.text[a:b] for a, b in zip([0, *points], [*points, len(tok.text)])]
+            # each piece its own head (no parser runs on these docs); keep the token's trailing space on the last piece
+            heads = [(tok, k) for k in range(len(pieces))]
+            spaces = [False] * (len(pieces) - 1) + [bool(tok.whitespace_)]
+            retokenizer.split(tok, pieces, heads=heads, attrs={"SPACY": spaces})
+            n += len(pieces) - 1
+    return n
+
+
+def _token_index(doc: Doc, char: int) -> int:
+    lo, hi = 0, len(doc) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if doc[mid].idx <= char:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def misaligned(doc: Doc, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans whose start or end does not fall on a token boundary."""
+    return [(s, e) for s, e in spans if doc.char_span(s, e) is None]
