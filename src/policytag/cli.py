@@ -112,6 +112,31 @@ def cmd_corpus_add(args) -> int:
     return EXIT_OK
 
 
+def cmd_train(args) -> int:
+    from .train import train
+
+    result = train(corpus_dir=args.corpus, config=args.config, output=args.output, segmenter=args.segmenter,
+                   cluener=args.cluener, cluener_limit=args.cluener_limit, max_steps=args.max_steps, seed=args.seed,
+                   evaluate_test=not args.no_test)
+    print(json.dumps(result["metrics"], ensure_ascii=False, indent=1))
+    return EXIT_OK
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import evaluate, render
+    from .pipeline import build_rules_pipeline, load
+
+    corpus = _corpus(args)
+    nlp = load(args.model)
+    rules = build_rules_pipeline()
+    result = evaluate(nlp, corpus, args.split, rules_nlp=rules)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(render(result))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policytag",
@@ -149,6 +174,25 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--model", metavar="PATH", help="pipeline used for --prelabel")
     c.set_defaults(func=cmd_corpus_add)
     corpus.set_defaults(func=lambda a: (corpus.print_help(sys.stderr), EXIT_USAGE)[1])
+
+    p = sub.add_parser("train", help="train the pipeline from the corpus (DocBins, spacy train, classifier, assembly)")
+    p.add_argument("--config", metavar="CFG", help="spaCy training config (default: configs/policytag_zh.cfg)")
+    p.add_argument("--output", metavar="DIR", help="where to write the pipeline (default: models/policytag_zh)")
+    p.add_argument("--corpus", metavar="DIR", help="corpus folder (default: the repository's corpus/)")
+    p.add_argument("--segmenter", metavar="DIR", help="tokenizer pipeline to copy (default: models/segmenter)")
+    p.add_argument("--cluener", metavar="JSON", help="CLUENER2020 train.json: add its company spans to COMPANY training")
+    p.add_argument("--cluener-limit", type=int, default=3000, help="sentences of CLUENER to use (default 3000)")
+    p.add_argument("--max-steps", type=int, help="override training.max_steps")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-test", action="store_true", help="do not evaluate on the test split after training")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="scores of the pipeline and its baselines on a corpus split")
+    p.add_argument("--model", metavar="PATH", help="pipeline directory (default: the shipped model)")
+    p.add_argument("--split", default="test", choices=["train", "dev", "test"])
+    p.add_argument("--corpus", metavar="DIR", help="corpus folder (default: the repository's corpus/)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_evaluate)
     return parser
 
 
