@@ -40,6 +40,8 @@ def _output(path: str | None):
 
 def cmd_tag(args) -> int:
     from .pipeline import load, tag_paths
+    from .pipeline.outputs import CsvWriter, HtmlWriter, JsonlWriter
+    from .pipeline.tagging import expand, tag_paths_parallel
 
     problems: list[PolicytagError] = []
 
@@ -47,12 +49,34 @@ def cmd_tag(args) -> int:
         problems.append(e)
         _err(e.one_line())
 
-    nlp = load(args.model)
+    if args.format in ("csv", "html") and not args.output:
+        _err(f"--format {args.format} writes a folder of files: give it with -o DIR")
+        return EXIT_USAGE
+    if args.workers > 1:
+        records = tag_paths_parallel(args.model, args.inputs, args.workers, on_problem)
+    else:
+        records = tag_paths(load(args.model), args.inputs, on_problem)
+    if args.progress or (sys.stderr.isatty() and len(args.inputs) > 1):
+        from tqdm import tqdm
+
+        records = tqdm(records, unit=" paragraphs", file=sys.stderr, disable=False)
     count = 0
-    with _output(args.output) as out:
-        for rec in tag_paths(nlp, args.inputs, on_problem):
-            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            count += 1
+    if args.format == "jsonl":
+        with _output(args.output) as out:
+            writer = JsonlWriter(out)
+            for rec in records:
+                writer.write(rec)
+                count += 1
+    else:
+        writer = CsvWriter(Path(args.output)) if args.format == "csv" else HtmlWriter(Path(args.output))
+        try:
+            for rec in records:
+                writer.write(rec)
+                count += 1
+        except BaseException:
+            getattr(writer, "abort", lambda: None)()
+            raise
+        writer.close()
     if problems:
         _err(f"{len(problems)} input problem(s); {count} paragraph(s) written")
         return EXIT_PROBLEMS
@@ -149,7 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="report file (.txt, .docx), directory of reports, or .jsonl of {\"text\", \"id\"} records")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
-    p.add_argument("--format", choices=["jsonl"], default="jsonl", help="output format (default: jsonl)")
+    p.add_argument("--format", choices=["jsonl", "csv", "html"], default="jsonl",
+                   help="jsonl (default, one record per paragraph), csv (paragraphs/entities/amounts tables in -o DIR), "
+                        "html (a highlighted page per report in -o DIR)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    p.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
     p.add_argument("--model", metavar="PATH", help="pipeline directory (default: the shipped models/policytag_zh)")
     p.set_defaults(func=cmd_tag)
 
@@ -193,6 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", metavar="DIR", help="corpus folder (default: the repository's corpus/)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_evaluate)
+
+    try:
+        from .doccano.cli import add_parser as add_doccano_parser
+    except ImportError:  # pragma: no cover - the doccano package is part of policytag
+        add_doccano_parser = None
+    if add_doccano_parser is not None:
+        add_doccano_parser(sub)
     return parser
 
 

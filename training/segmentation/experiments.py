@@ -71,14 +71,14 @@ def cmd_curve(a) -> None:
     for snap in snaps + [base]:
         n = int(snap.name.rsplit("iter", 1)[1]) if ".iter" in snap.name else a.iterations
         for ud in ([None, sd.USER_DICT] if a.with_dict else [None]):
-            nlp = sd.build_tokenizer_nlp(snap, ud, postprocess=False)
+            nlp = sd.build_tokenizer_nlp(snap, ud, postprocess=a.postprocess == "on")
             res = ts.evaluate(nlp, prep["pku_test"], prep["msr_test"], domain, entities)
             eb = res["entity_boundaries"]
-            print(f"{a.mix:8s} it {n:2d} dict {'yes' if ud else 'no '}  PKU {res['pku_heldout'].f:.2f}  "
+            print(f"{a.mix:8s} it {n:2d} post {a.postprocess:3s} dict {'yes' if ud else 'no '}  PKU {res['pku_heldout'].f:.2f}  "
                   f"MSR {res['msr_heldout'].f:.2f}  domain {res['domain'].f:.2f}  "
                   f"ents {eb['aligned']}/{eb['total']}  train {times.get(n, float('nan')):.0f}s  "
                   f"{model_size(snap):.1f} MB  eval {res['chars_per_s_eval']:.0f} chars/s", flush=True)
-            record("curve", mix=a.mix, iteration=n, seed=a.seed, user_dict=bool(ud),
+            record("curve", mix=a.mix, iteration=n, seed=a.seed, user_dict=bool(ud), postprocess=a.postprocess,
                    train_seconds=times.get(n), size_mb=round(model_size(snap), 2), **res)
 
 
@@ -86,54 +86,115 @@ def _segment_all(nlp, sents):
     return [sd.segment(nlp, "".join(w)) for w in sents]
 
 
+def _f1(correct: int, pred: int, gold: int) -> float:
+    return 0.0 if not correct else 200.0 * correct / (pred + gold)
+
+
 def cmd_userdict(a) -> None:
-    """Effect of the whole dictionary, of each entry alone, and of pkuseg's post-merge step."""
+    """Effect of the whole candidate list, of each entry alone, the selection rule, and pkuseg's post-merge step.
+
+    Selection rule for an entry (measured alone, against no dictionary, with the chosen post-processing):
+    keep it when it raises word F1 on the domain gold or aligns more entity spans, lowers neither of those,
+    and does not lower F1 on held-out PKU or MSR. Entries that change nothing are dropped. A two-fold check
+    (select on odd domain lines, score on even ones, and the reverse) estimates the gain without selection bias.
+    """
     model = a.model.resolve()
-    mix = "pku+msr"
-    prep = ts.prepare_data(a.data, sd.DEFAULT_WORK, mix)
+    post = a.postprocess == "on"
+    prep = ts.prepare_data(a.data, sd.DEFAULT_WORK, "pku+msr")
     domain = sd.read_domain_gold()
     entities = sd.read_domain_entities(gold=domain)
     sets = {"pku": prep["pku_test"], "msr": prep["msr_test"], "domain": [w for _, w in domain]}
     cands = sd.read_user_dict(a.candidates)
-
-    # whole-dictionary and post-processing variants
-    for ud_name, ud in (("none", None), ("candidates", a.candidates)):
-        for post in (False, True):
-            nlp = sd.build_tokenizer_nlp(model, ud, post)
-            res = ts.evaluate(nlp, prep["pku_test"], prep["msr_test"], domain, entities)
-            print(f"dict {ud_name:10s} post {'on ' if post else 'off'}  " + "  |  ".join(ts.report_lines(res)),
-                  flush=True)
-            record("userdict_variant", model=str(model), user_dict=ud_name, postprocess=post, **res)
-
-    # each candidate alone, against no dictionary; only sentences that contain it can change
-    nlp = sd.build_tokenizer_nlp(model, None, False)
-    base = {k: _segment_all(nlp, v) for k, v in sets.items()}
     dom_ids = [sid for sid, _ in domain]
-    rows = []
-    for word in cands:
+
+    if a.variants:
+        for ud_name, ud in (("none", None), ("candidates", a.candidates)):
+            for p in (False, True):
+                nlp = sd.build_tokenizer_nlp(model, ud, p)
+                res = ts.evaluate(nlp, prep["pku_test"], prep["msr_test"], domain, entities)
+                print(f"dict {ud_name:10s} post {'on ' if p else 'off'}  " + "  |  ".join(ts.report_lines(res)),
+                      flush=True)
+                record("userdict_variant", model=str(model), user_dict=ud_name, postprocess=p, **res)
+
+    nlp = sd.build_tokenizer_nlp(model, None, post)
+    base = {k: _segment_all(nlp, v) for k, v in sets.items()}
+    totals = {k: sd.score(sets[k], base[k]) for k in sets}
+    base_ents = {sid: [sd.boundary_ok(base["domain"][i], s, e) for s, e, _ in entities[sid]]
+                 for i, sid in enumerate(dom_ids)}
+
+    def per_sentence_effect(word):
+        """{set: {sentence index: (d_correct, d_pred, d_entities)}} for sentences the entry changes."""
         sd.set_user_words(nlp, [word])
-        row = {"word": word}
+        eff = {}
         for k, gold in sets.items():
-            d_correct = d_pred = hits = 0
-            ent_delta = 0
+            eff[k] = {}
             for i, g in enumerate(gold):
                 text = "".join(g)
                 if word not in text:
                     continue
-                hits += 1
                 new = sd.segment(nlp, text)
+                if new == base[k][i]:
+                    continue
                 gs = sd.spans(g)
-                d_correct += len(gs & sd.spans(new)) - len(gs & sd.spans(base[k][i]))
-                d_pred += len(new) - len(base[k][i])
+                dc = len(gs & sd.spans(new)) - len(gs & sd.spans(base[k][i]))
+                dp = len(new) - len(base[k][i])
+                de = 0
                 if k == "domain":
-                    for s, e, _ in entities[dom_ids[i]]:
-                        ent_delta += sd.boundary_ok(new, s, e) - sd.boundary_ok(base[k][i], s, e)
-            row[k] = {"sents": hits, "d_correct": d_correct, "d_pred": d_pred}
-            if k == "domain":
-                row[k]["d_entities_aligned"] = ent_delta
-        rows.append(row)
+                    sid = dom_ids[i]
+                    de = sum(sd.boundary_ok(new, s, e) for s, e, _ in entities[sid]) - sum(base_ents[sid])
+                eff[k][i] = (dc, dp, de)
+        return eff
+
+    def gain(k, eff, idx=None):
+        t = totals[k]
+        items = [v for i, v in eff[k].items() if idx is None or i in idx]
+        dc = sum(v[0] for v in items)
+        dp = sum(v[1] for v in items)
+        de = sum(v[2] for v in items)
+        return _f1(t.correct + dc, t.pred + dp, t.gold) - _f1(t.correct, t.pred, t.gold), de
+
+    def keep(eff, idx=None):
+        dom_f1, dom_ents = gain("domain", eff, idx)
+        pku_f1, _ = gain("pku", eff)
+        msr_f1, _ = gain("msr", eff)
+        return (dom_f1 > 1e-9 or dom_ents > 0) and dom_f1 > -1e-9 and dom_ents >= 0 \
+            and pku_f1 > -1e-9 and msr_f1 > -1e-9
+
+    effects = {}
+    for word in cands:
+        eff = per_sentence_effect(word)
+        effects[word] = eff
+        d_f1, d_ents = gain("domain", eff)
+        row = {"word": word, "domain_f1": round(d_f1, 3), "domain_entities": d_ents,
+               "pku_f1": round(gain("pku", eff)[0], 3), "msr_f1": round(gain("msr", eff)[0], 3),
+               "changed_sentences": {k: len(v) for k, v in eff.items()}, "keep": keep(eff)}
         print(json.dumps(row, ensure_ascii=False), flush=True)
-        record("userdict_entry", model=str(model), **row)
+        record("userdict_entry", model=str(model), postprocess=post, **row)
+
+    selected = [w for w in cands if keep(effects[w])]
+    print(f"selected {len(selected)} of {len(cands)}: {' '.join(selected)}", flush=True)
+    out = sd.DEFAULT_WORK / "user_dict.selected.txt"
+    sd.write_words(selected, out)
+
+    # two-fold estimate: select on one half of the domain lines, score the other half
+    n = len(dom_ids)
+    folds = [set(range(0, n, 2)), set(range(1, n, 2))]
+    for f, (sel_idx, test_idx) in enumerate(((folds[0], folds[1]), (folds[1], folds[0]))):
+        chosen = [w for w in cands if keep(effects[w], sel_idx)]
+        sd.set_user_words(nlp, chosen)
+        gold = [sets["domain"][i] for i in sorted(test_idx)]
+        before = sd.score(gold, [base["domain"][i] for i in sorted(test_idx)])
+        after = sd.score(gold, _segment_all(nlp, gold))
+        print(f"fold {f}: {len(chosen)} entries chosen on {len(sel_idx)} lines; on the other {len(test_idx)} "
+              f"lines domain F1 {before.f:.2f} -> {after.f:.2f}", flush=True)
+        record("userdict_fold", model=str(model), postprocess=post, fold=f, chosen=chosen,
+               before=before, after=after)
+
+    for p in (False, True):
+        nlp2 = sd.build_tokenizer_nlp(model, out, p)
+        res = ts.evaluate(nlp2, prep["pku_test"], prep["msr_test"], domain, entities)
+        print(f"dict selected   post {'on ' if p else 'off'}  " + "  |  ".join(ts.report_lines(res)), flush=True)
+        record("userdict_variant", model=str(model), user_dict="selected", postprocess=p, **res)
 
 
 def cmd_float32(a) -> None:
@@ -169,17 +230,20 @@ def main(argv=None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     for name in ("train", "curve"):
         p = sub.add_parser(name)
-        p.add_argument("--mix", choices=["pku", "pku+msr"], required=True)
+        p.add_argument("--mix", type=ts.mix_arg, required=True)
         p.add_argument("--iterations", type=int, required=True)
         p.add_argument("--seed", type=int, default=0)
         p.add_argument("--data", type=Path, default=sd.DEFAULT_DATA)
     sub.choices["train"].add_argument("--snapshots", default="")
     sub.choices["curve"].add_argument("--with-dict", action="store_true")
+    sub.choices["curve"].add_argument("--postprocess", choices=["on", "off"], default="off")
     for name in ("userdict", "float32"):
         p = sub.add_parser(name)
         p.add_argument("--model", type=Path, required=True)
         p.add_argument("--data", type=Path, default=sd.DEFAULT_DATA)
     sub.choices["userdict"].add_argument("--candidates", type=Path, default=sd.HERE / "user_dict_candidates.txt")
+    sub.choices["userdict"].add_argument("--postprocess", choices=["on", "off"], default="on")
+    sub.choices["userdict"].add_argument("--variants", action="store_true", help="also score the whole list")
     a = ap.parse_args(argv)
     {"train": cmd_train, "curve": cmd_curve, "userdict": cmd_userdict, "float32": cmd_float32}[a.cmd](a)
     return 0

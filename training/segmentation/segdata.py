@@ -224,6 +224,12 @@ def read_user_dict(path: Path = USER_DICT) -> list[str]:
     return words
 
 
+def write_words(words: Iterable[str], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(w + "\n" for w in words), encoding="utf-8")
+    return path
+
+
 def segment(nlp, text: str) -> list[str]:
     return [t.text for t in nlp(text) if not t.is_space]
 

@@ -24,6 +24,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,7 +52,7 @@ def prepare_data(data_dir: Path, work: Path, mix: str) -> dict:
     msr = sd.read_gold(data_dir / sd.MSR_GOLD)
     pku_train, pku_test = sd.split_heldout(pku)
     msr_train, msr_test = sd.split_heldout(msr)
-    train = pku_train + (msr_train if mix == "pku+msr" else [])
+    train = pku_train + msr_train[:round(len(msr_train) * msr_share(mix))]
     d = work / "data"
     files = {
         "train": d / f"train.{mix}.txt",
@@ -70,6 +71,23 @@ def prepare_data(data_dir: Path, work: Path, mix: str) -> dict:
         "msr_heldout_words": sum(len(s) for s in msr_test),
     }
     return {"files": files, "pku_test": pku_test, "msr_test": msr_test, "info": info}
+
+
+def msr_share(mix: str) -> float:
+    """'pku' -> 0, 'pku+msr' -> 1, 'pku+msrNN' -> NN % (the first NN % of MSR's training part)."""
+    if mix == "pku":
+        return 0.0
+    if mix == "pku+msr":
+        return 1.0
+    m = re.fullmatch(r"pku\+msr(\d{1,2})", mix)
+    if not m:
+        raise argparse.ArgumentTypeError(f"mix must be pku, pku+msr or pku+msrNN, not {mix!r}")
+    return int(m.group(1)) / 100
+
+
+def mix_arg(value: str) -> str:
+    msr_share(value)
+    return value
 
 
 def file_sha(path: Path) -> str:
@@ -195,7 +213,9 @@ def parse_args(argv=None):
                     help="where the tokenizer-only pipeline is saved (default: %(default)s)")
     ap.add_argument("--work", type=Path, default=sd.DEFAULT_WORK,
                     help="scratch folder, gitignored (default: %(default)s)")
-    ap.add_argument("--mix", choices=["pku", "pku+msr"], default=DEFAULT_MIX)
+    ap.add_argument("--mix", type=mix_arg, default=DEFAULT_MIX,
+                    help="training data: pku, pku+msr, or pku+msrNN = PKU + the first NN%% of MSR's training part "
+                         "(default: %(default)s)")
     ap.add_argument("--iterations", type=int, default=DEFAULT_ITERATIONS)
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--user-dict", type=Path, default=sd.USER_DICT,

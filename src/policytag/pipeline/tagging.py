@@ -118,6 +118,43 @@ def tag_paths(nlp, paths: Iterable[str | Path], on_problem: ProblemHandler = _ra
         yield from tag_inputs(nlp, inputs)
 
 
+# ------------------------------------------------------------------ batch with worker processes
+_WORKER_NLP = None
+
+
+def _worker_init(model: str | None) -> None:
+    global _WORKER_NLP
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    from .loading import load
+
+    _WORKER_NLP = load(model)
+
+
+def _worker_file(path: str) -> tuple[list[dict], list[PolicytagError]]:
+    problems: list[PolicytagError] = []
+    try:
+        inputs = inputs_of(Path(path), problems.append)
+    except PolicytagError as e:
+        return [], [e]
+    return list(tag_inputs(_WORKER_NLP, inputs)), problems
+
+
+def tag_paths_parallel(model: str | None, paths: Iterable[str | Path], workers: int,
+                       on_problem: ProblemHandler = _raise) -> Iterator[dict]:
+    """Like tag_paths, with `workers` processes (one report per task, output in input order)."""
+    import multiprocessing as mp
+
+    files = [str(p) for p in expand(paths, on_problem)]
+    ctx = mp.get_context("spawn" if not hasattr(__import__("os"), "fork") else "fork")
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(model,)) as pool:
+        for records, problems in pool.imap(_worker_file, files, chunksize=1):
+            for p in problems:
+                on_problem(p)
+            yield from records
+
+
 def tag(inputs, *, model: str | Path | None = None, nlp=None, on_error: str = "raise") -> list[dict]:
     """The Python twin of `policytag tag`: records (dicts) for every paragraph.
 
@@ -144,6 +181,12 @@ class TagResult(list):
     """A list of records with the problems met on the way (`on_error="skip"`)."""
 
     problems: list[PolicytagError]
+
+    def frames(self):
+        """pandas DataFrames of the three tables: paragraphs, entities, amounts (pandas must be installed)."""
+        from .outputs import frames
+
+        return frames(self)
 
 
 def _looks_like_path(s: str) -> bool:

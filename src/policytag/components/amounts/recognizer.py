@@ -120,11 +120,11 @@ class _Tables:
         cur2_alt = _alt(self.cur_suffix)
 
         cd = N.CN_DIGIT_CHARS + "廿"
-        mult = r"(?:[十拾万亿佰仟]|百(?!分)|千(?![瓦伏米克卡]))"
+        mult = r"(?:[十拾万亿佰仟]|百(?!分)|千(?![瓦伏米克卡分]))"
         run = rf"(?:[{cd}]|{mult})+"
         ar = r"(?:[0-9]{1,3}(?:[,，][0-9]{3}(?![0-9]))+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
         shu = r"(?<![总人户指倍次系件个基半多少无参分函位读点票计岁年天])"
-        self.cn_num = rf"(?:负)?(?:{shu}[几数](?={mult}))?{run}(?:点[{cd}]+)?(?:个(?=多?亿))?(?:[多余几]{mult}*)?"
+        self.cn_num = rf"(?:负)?(?:{shu}[几数](?={mult}))?{run}(?:点[{cd}]+)?(?:个(?=多?亿)多?亿|[多余几]{mult}*)?"
         self.ar_num = (rf"(?:-(?=[0-9]))?{ar}(?: ?(?=[十拾百佰千仟万亿个多余几]))?(?:个(?=多?亿))?"
                        rf"(?:[多余几]{mult}*|{mult}+(?:[多余几]{mult}*)?)?(?:[kKwW](?=[元块]))?")
         red = rf"(?<![A-Za-z0-9*])(?:\*{{1,6}}|[xX]{{1,3}}(?![A-Za-z0-9]))(?:[多余])?{mult}*"
@@ -180,6 +180,8 @@ class _Tables:
         self.counted_before_re = re.compile(_alt(self.counted_before))
         self.counted_window = int(lex["counted_window"])
         self.share_before_re = re.compile(rf"(?:{_alt(lex['redaction_share_after'])})$")
+        self.negative_prefix_re = re.compile(rf"(?:{_alt(lex['negative_prefixes']['words'])})$")
+        self.negative_dims = set(lex["negative_prefixes"]["dims"])
         self.clause_stop_re = re.compile(f"[{re.escape(lex['clause_stops'])}]")
 
         self.sep_re = re.compile(r" ?(?:\(含\)|（含）)? ?(?:-{1,2}|—{1,2}|–|~|至|到) ?")
@@ -313,6 +315,10 @@ def _scan(T: str, tb: _Tables) -> list[_Atom]:
             den = tb.dens[m["den"]]
             dmult = N.MULTIPLIERS[m["dmult"]] if m["dmult"] else Decimal(1)
             unit, dim, umult = f"{unit}/{den.unit}", f"{dim}/{den.dim}", umult / (den.mult * dmult)
+        if dim in tb.negative_dims and raw is not None and not isinstance(raw, tuple):
+            pm = tb.negative_prefix_re.search(T, max(0, ns - 4), ns)
+            if pm:  # 零下四摄氏度 -> -4 ℃; the sign word is part of the numeral
+                ns, raw = pm.start(), -raw
         atoms.append(_Atom(ns, end, kind, num, raw, unit, umult, dim, entry, neg))
     return atoms
 
@@ -370,8 +376,11 @@ def _join(T: str, atoms: list[_Atom], tb: _Tables) -> list[_Atom]:
     for a in atoms:
         if out:
             p = out[-1]
-            if a.neg and T[p.end:a.start] in ("", "(含)", "（含）"):
-                a.neg = False  # 3-5个, 6.5%-7%: the hyphen is a range separator, not a minus sign
+            gap = T[p.end:a.start]
+            if a.neg and (a.start == p.end or (tb.sep_re.fullmatch(gap + "-")
+                                               and not (p.neg and tb.sep_re.fullmatch(gap)))):
+                # 3-5个, 1万元--5万元: the hyphen separates a range (but -5%--3% keeps its second minus)
+                a.neg = False
                 a.start += 1
                 a.num = a.num[1:]
                 a.raw = _raw(a.num, a.kind)
