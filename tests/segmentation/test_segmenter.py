@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+SEGMENTATION_TRAINING = REPO / "training" / "segmentation"
 MODEL = REPO / "models" / "segmenter"
 DATA = REPO / "tests" / "data" / "segmentation" / "seed_paragraphs.txt"
 
@@ -62,10 +63,10 @@ def offline(monkeypatch, tmp_path):
     monkeypatch.setenv("PKUSEG_HOME", str(home))
     monkeypatch.setenv("HOME", str(tmp_path))
     _block_network(monkeypatch)
-    import spacy_pkuseg.config
+    from spacy_pkuseg.config import config as pkuseg_config
 
     # spacy_pkuseg reads PKUSEG_HOME once, at import; point the already-imported config at the empty folder
-    monkeypatch.setattr(spacy_pkuseg.config.config, "pkuseg_home", str(home))
+    monkeypatch.setattr(pkuseg_config, "pkuseg_home", str(home))
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", 9))
     return home
@@ -147,5 +148,26 @@ def test_fresh_process_offline_gives_same_tokens(offline, tmp_path):
     fresh = json.loads(out.stdout.strip().splitlines()[-1])
     nlp = spacy.load(MODEL)
     assert fresh == [[t.text for t in nlp(p)] for p in paras]
-    assert ["产业链", "供应链"] == [w for w in fresh[3] if w in ("产业链", "供应链")][:2]
+    pairs = list(zip(fresh[3], fresh[3][1:]))
+    assert ("产业链", "供应链") in pairs  # without the user dictionary: 产业 | 链供 | 应链
     assert not any(offline.iterdir())
+
+
+@pytest.mark.parametrize("text", [
+    "１９８４年全国工业增加值增长百分之十，达到８８６８万吨",
+    "今年全社会固定资产投资调控目标为２５３００亿元，投资率为３２％。",
+    "农业增加值平均每年增长４．５％，ＧＤＰ和ｇｄｐ，Ａ股",
+    "ｘｘ市第１．期工程（二期）：１０月．完成",
+    "规上工业增加值增长12.5%，比重达到**%；",
+])
+def test_training_text_is_normalized_like_the_reader(text):
+    """The segmenter is trained on SIGHAN text normalized by segdata.normalize_text; it must equal the reader's."""
+    sys.path.insert(0, str(SEGMENTATION_TRAINING))
+    try:
+        import segdata
+    finally:
+        sys.path.remove(str(SEGMENTATION_TRAINING))
+    from policytag.read.normalize import Mapped, Normalizer
+
+    reader = Normalizer.for_text(text).line(Mapped.of(text)).text
+    assert segdata.normalize_text(text) == reader

@@ -1,10 +1,19 @@
 #!/usr/bin/env python
 """The measurements behind the choices in train_segmenter.py (results: RESULTS.md).
 
-    python training/segmentation/experiments.py train --mix pku --iterations 16 --snapshots 2,4,6,8,10,12,16
-    python training/segmentation/experiments.py curve --mix pku --iterations 16
-    python training/segmentation/experiments.py userdict --model training/work/segmentation/models/<tag>
-    python training/segmentation/experiments.py float32 --model training/work/segmentation/models/<tag>
+The runs behind RESULTS.md (work folder: training/work/segmentation, gitignored):
+
+    python training/segmentation/experiments.py train --mix pku --iterations 16 --snapshots 2,4,6,8,10,12
+    python training/segmentation/experiments.py train --mix pku+msr --iterations 14 --snapshots 2,4,6,8,10,12
+    python training/segmentation/experiments.py train --mix pku+msr25 --iterations 12 --snapshots 6,8,10
+    python training/segmentation/experiments.py curve --mix pku --iterations 16 [--postprocess on]
+    python training/segmentation/experiments.py curve --mix pku+msr --iterations 14
+    python training/segmentation/experiments.py curve --mix pku+msr25 --iterations 12 --postprocess on
+    python training/segmentation/experiments.py userdict --variants --model training/work/segmentation/models/pku.it10.seed0
+    python training/segmentation/experiments.py userdict --model training/work/segmentation/models/pku_msr25.it12.seed0.iter10
+    python training/segmentation/experiments.py float32 --model training/work/segmentation/models/pku.it10.seed0
+
+(``models/pku.it10.seed0`` is the model ``train_segmenter.py`` trains with its defaults.)
 
 ``train`` trains once and keeps the weights after the listed iterations: spacy-pkuseg's ADF optimizer does not
 depend on the total number of iterations, so the snapshot after iteration n is the model an n-iteration run
@@ -106,7 +115,8 @@ def cmd_userdict(a) -> None:
     domain = sd.read_domain_gold()
     entities = sd.read_domain_entities(gold=domain)
     sets = {"pku": prep["pku_test"], "msr": prep["msr_test"], "domain": [w for _, w in domain]}
-    cands = sd.read_user_dict(a.candidates)
+    # a candidate line is one word, or words joined by '|' that are tried and kept together (a group)
+    cands = [tuple(line.split("|")) for line in sd.read_user_dict(a.candidates)]
     dom_ids = [sid for sid, _ in domain]
 
     if a.variants:
@@ -121,23 +131,22 @@ def cmd_userdict(a) -> None:
     nlp = sd.build_tokenizer_nlp(model, None, post)
     base = {k: _segment_all(nlp, v) for k, v in sets.items()}
     totals = {k: sd.score(sets[k], base[k]) for k in sets}
-    base_ents = {sid: [sd.boundary_ok(base["domain"][i], s, e) for s, e, _ in entities[sid]]
-                 for i, sid in enumerate(dom_ids)}
 
-    def per_sentence_effect(word, current=()):
-        """{set: {sentence index: (d_correct, d_pred, d_entities)}}: adding ``word`` to the ``current`` entries."""
+    def per_sentence_effect(group, current=()):
+        """{set: {sentence index: (d_correct, d_pred, d_entities)}}: adding ``group`` to the ``current`` groups."""
+        cur = [w for grp in current for w in grp]
         ref = base
         if current:
-            sd.set_user_words(nlp, current)
-            ref = {k: [sd.segment(nlp, "".join(g)) if word in "".join(g) else None for g in gold]
+            sd.set_user_words(nlp, cur)
+            ref = {k: [sd.segment(nlp, "".join(g)) if any(w in "".join(g) for w in group) else None for g in gold]
                    for k, gold in sets.items()}
-        sd.set_user_words(nlp, [*current, word])
+        sd.set_user_words(nlp, [*cur, *group])
         eff = {}
         for k, gold in sets.items():
             eff[k] = {}
             for i, g in enumerate(gold):
                 text = "".join(g)
-                if word not in text:
+                if not any(w in text for w in group):
                     continue
                 new = sd.segment(nlp, text)
                 old = ref[k][i]
@@ -154,12 +163,27 @@ def cmd_userdict(a) -> None:
                 eff[k][i] = (dc, dp, de)
         return eff
 
+    def gain(k, eff, idx=None):
+        t = totals[k]
+        items = [v for i, v in eff[k].items() if idx is None or i in idx]
+        dc = sum(v[0] for v in items)
+        dp = sum(v[1] for v in items)
+        de = sum(v[2] for v in items)
+        return _f1(t.correct + dc, t.pred + dp, t.gold) - _f1(t.correct, t.pred, t.gold), de
+
+    def keep(eff, idx=None):
+        dom_f1, dom_ents = gain("domain", eff, idx)
+        pku_f1, _ = gain("pku", eff)
+        msr_f1, _ = gain("msr", eff)
+        return (dom_f1 > 1e-9 or dom_ents > 0) and dom_f1 > -1e-9 and dom_ents >= 0 \
+            and pku_f1 > -1e-9 and msr_f1 > -1e-9
+
     effects = {}
     for word in cands:
         eff = per_sentence_effect(word)
         effects[word] = eff
         d_f1, d_ents = gain("domain", eff)
-        row = {"word": word, "domain_f1": round(d_f1, 3), "domain_entities": d_ents,
+        row = {"word": "|".join(word), "domain_f1": round(d_f1, 3), "domain_entities": d_ents,
                "pku_f1": round(gain("pku", eff)[0], 3), "msr_f1": round(gain("msr", eff)[0], 3),
                "changed_sentences": {k: len(v) for k, v in eff.items()}, "keep": keep(eff)}
         print(json.dumps(row, ensure_ascii=False), flush=True)
@@ -176,8 +200,10 @@ def cmd_userdict(a) -> None:
                 chosen.append(w)
         return [w for w in cands if w in chosen]
 
-    selected = greedy()
-    print(f"selected {len(selected)} of {len(cands)}: {' '.join(selected)}", flush=True)
+    chosen_groups = greedy()
+    selected = [w for grp in chosen_groups for w in grp]
+    print(f"selected {len(selected)} words ({len(chosen_groups)} of {len(cands)} candidates): {' '.join(selected)}",
+          flush=True)
     record("userdict_selected", model=str(model), postprocess=post, selected=selected)
     out = sd.DEFAULT_WORK / "user_dict.selected.txt"
     sd.write_words(selected, out)
@@ -186,7 +212,7 @@ def cmd_userdict(a) -> None:
     n = len(dom_ids)
     folds = [set(range(0, n, 2)), set(range(1, n, 2))]
     for f, (sel_idx, test_idx) in enumerate(((folds[0], folds[1]), (folds[1], folds[0]))):
-        chosen = greedy(sel_idx)
+        chosen = [w for grp in greedy(sel_idx) for w in grp]
         sd.set_user_words(nlp, chosen)
         gold = [sets["domain"][i] for i in sorted(test_idx)]
         before = sd.score(gold, [base["domain"][i] for i in sorted(test_idx)])

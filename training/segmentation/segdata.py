@@ -9,6 +9,7 @@ Nothing here downloads anything: a pkuseg model is always given as a directory.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -25,9 +26,10 @@ PKU_GOLD = "pku_test_gold.utf8"
 MSR_GOLD = "msr_test_gold.utf8"
 HELDOUT_FRACTION = 0.10
 
-# The reader's character normalization, as specified for policytag: full-width ASCII variants
-# (U+FF01-U+FF5E) are mapped one for one to U+0021-U+007E for digits, Latin letters and the
-# percent sign only. Chinese punctuation (，。、：；（）…) and the other full-width symbols are kept.
+# The reader's character-width normalization (policytag.read.normalize, step 3): full-width ASCII variants
+# (U+FF01-U+FF5E) are mapped one for one to U+0021-U+007E for digits, Latin letters and the percent sign only,
+# and a full-width dot between two digits becomes "." (１２．５ -> 12.5). Chinese punctuation (，。、：；（）…) and
+# the other full-width symbols are kept. tests/segmentation checks that this matches the reader.
 _FULLWIDTH = {0xFF05: "%"}
 _FULLWIDTH.update({0xFF10 + i: chr(0x30 + i) for i in range(10)})  # ０-９
 _FULLWIDTH.update({0xFF21 + i: chr(0x41 + i) for i in range(26)})  # Ａ-Ｚ
@@ -35,9 +37,13 @@ _FULLWIDTH.update({0xFF41 + i: chr(0x61 + i) for i in range(26)})  # ａ-ｚ
 FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
 
 
+_FULLWIDTH_DOT = re.compile(r"(?<=\d)．(?=\d)")
+
+
 def normalize_text(text: str) -> str:
-    """CRLF/CR -> LF, full-width digits, Latin letters and % -> ASCII (nothing else)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(FULLWIDTH_TABLE)
+    """CRLF/CR -> LF; full-width digits, Latin letters and % -> ASCII; ． between digits -> '.' (nothing else)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(FULLWIDTH_TABLE)
+    return _FULLWIDTH_DOT.sub(".", text) if "．" in text else text
 
 
 def read_gold(path: Path) -> list[list[str]]:

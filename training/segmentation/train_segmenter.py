@@ -6,8 +6,8 @@
 
 Steps:
 1. read the SIGHAN 2005 gold files (PKU, MSR) from ``--data``, normalize them the way policytag's reader
-   normalizes report text (CRLF -> LF; full-width digits, Latin letters and % -> ASCII; Chinese punctuation
-   kept), hold out the last 10 % of the sentences of each corpus (whole articles at the end of the file);
+   normalizes report text (CRLF -> LF; full-width digits, Latin letters and % -> ASCII, ． between digits -> .;
+   Chinese punctuation kept), hold out the last 10 % of the sentences of each corpus (whole articles at the end of the file);
 2. train spacy-pkuseg (``spacy_pkuseg.train``) on the training part of ``--mix`` in a subprocess
    (the trainer keeps global mutable state, writes a buffered log, and saves the last iteration);
 3. build a blank ``zh`` pipeline with ``segmenter="pkuseg"``, initialized with the trained model and the
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -34,15 +33,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import segdata as sd  # noqa: E402
 
-LICENSE = "Segmentation model trained on SIGHAN 2005 bakeoff data (PKU, MSR): non-commercial research use only"
+LICENSE_PKU_MSR = "Segmentation model trained on SIGHAN 2005 bakeoff data (PKU, MSR): non-commercial research use only"
+LICENSE_PKU = ("Segmentation model trained on SIGHAN 2005 bakeoff data (PKU; MSR used for evaluation): "
+               "non-commercial research use only")
 PIPELINE_NAME = "segmenter"
 PIPELINE_VERSION = "0.1.0"
 
 # Chosen by measurement: training/segmentation/RESULTS.md
-DEFAULT_MIX = "pku+msr"
-DEFAULT_ITERATIONS = 8
+DEFAULT_MIX = "pku"
+DEFAULT_ITERATIONS = 10
 DEFAULT_SEED = 0
-DEFAULT_POSTPROCESS = "off"
+DEFAULT_POSTPROCESS = "on"
 
 
 # --------------------------------------------------------------------------- data
@@ -198,6 +199,39 @@ def report_lines(res: dict) -> list[str]:
     return lines
 
 
+def write_readme(out: Path, meta: dict) -> None:
+    seg = meta["segmentation"]
+    perf = meta["performance"]
+    text = f"""# models/segmenter — policytag's offline Chinese word segmenter
+
+**Licence: {meta["license"]}.** The SIGHAN 2005 bakeoff data may be used for non-commercial research only,
+and a model trained on it inherits that restriction. Every pipeline that carries this tokenizer (including
+policytag's trained pipelines, which copy it) is under the same restriction. policytag's code is Apache-2.0.
+
+A tokenizer-only spaCy pipeline (`spacy.load("models/segmenter")`): blank `zh`, `segmenter = "pkuseg"`, with
+a spacy-pkuseg model trained by `training/segmentation/train_segmenter.py` (mix `{seg["mix"]}`,
+{seg["iterations"]} iterations, seed {seg["seed"]}), the user dictionary `training/segmentation/user_dict.txt`
+({seg["user_dict_words"]} words) and pkuseg's post-merge step {"on" if seg["postprocess"] else "off"}.
+It needs no network and no `~/.pkuseg`: the model, the dictionary and the post-merge list are inside
+`tokenizer/`.
+
+| word F1 | held-out PKU | held-out MSR | domain gold (57 report sentences) | entity spans on token boundaries |
+|---|---|---|---|---|
+| this model | {perf["word_f1_pku_heldout"]} | {perf["word_f1_msr_heldout"]} | {perf["word_f1_domain_gold"]} | {perf["entity_spans_on_token_boundaries"]} |
+
+Rebuild: `python training/segmentation/train_segmenter.py` (about 4 minutes on one core).
+Measurements and choices: `training/segmentation/RESULTS.md`. Generated file: do not edit.
+"""
+    (out / "README.md").write_text(text, encoding="utf-8")
+
+
+def repo_relative(path: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(sd.REPO).as_posix()
+    except ValueError:
+        return Path(path).resolve().as_posix()
+
+
 def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
 
@@ -275,26 +309,40 @@ def main(argv=None) -> int:
         "version": PIPELINE_VERSION,
         "description": "policytag's Chinese word segmenter: a blank zh pipeline whose tokenizer is spacy-pkuseg "
                        "with a model trained offline on SIGHAN 2005 gold text and a curated domain user "
-                       "dictionary. Reuse it with [initialize.before_init] spacy.copy_from_base_model.v1.",
-        "license": LICENSE,
+                       "dictionary. Works with no network and no ~/.pkuseg. A trained pipeline reuses it with "
+                       "[initialize.after_init] @callbacks = \"spacy.copy_from_base_model.v1\", "
+                       "tokenizer = \"models/segmenter\" (see training/segmentation/RESULTS.md).",
+        "license": LICENSE_PKU if args.mix == "pku" else LICENSE_PKU_MSR,
         "sources": [
-            {"name": "SIGHAN 2005 Second International Chinese Word Segmentation Bakeoff: PKU and MSR gold "
-                     "test data (icwb2-data, gold/pku_test_gold.utf8, gold/msr_test_gold.utf8)",
+            {"name": "SIGHAN 2005 Second International Chinese Word Segmentation Bakeoff gold data "
+                     "(icwb2-data gold/pku_test_gold.utf8, gold/msr_test_gold.utf8): "
+                     + ("PKU trains the model (last 10% held out), MSR's last 10% evaluates it"
+                        if args.mix == "pku" else f"training mix {args.mix}, last 10% of each held out"),
              "url": "http://sighan.cs.uchicago.edu/bakeoff2005/",
-             "license": "non-commercial research use (bakeoff terms)"},
-            {"name": "policytag domain user dictionary (training/segmentation/user_dict.txt), curated from "
-                     "local industrial work reports and national government work reports",
+             "license": "non-commercial research use (bakeoff terms); the trained model inherits it"},
+            {"name": "policytag domain user dictionary (training/segmentation/user_dict.txt), selected by "
+                     "measurement from terms of local industrial and national government work reports",
              "license": "same as policytag"},
-        ],
+        ] + ([{"name": "spacy-pkuseg's bundled post-merge word list (spacy_pkuseg/dicts/default.pkl), "
+                       "saved in tokenizer/pkuseg_processors",
+               "url": "https://github.com/explosion/spacy-pkuseg", "license": "MIT (spacy-pkuseg)"}]
+             if postprocess else []),
         "segmentation": {
             "trainer": "spacy-pkuseg 1.0.2 spacy_pkuseg.train",
             "mix": args.mix, "iterations": args.iterations, "seed": args.seed,
             "heldout": "last 10% of the sentences of each gold file",
-            "normalization": "CRLF->LF; full-width digits, Latin letters and % -> ASCII",
+            "normalization": "CRLF->LF; full-width digits, Latin letters and % -> ASCII; full-width dot between "
+                             "digits -> '.' (as policytag.read.normalize)",
             "user_dict_words": len(user_words), "postprocess": postprocess,
             "train_seconds": train_seconds, **prep["info"],
         },
     })
+    # The saved config.cfg records how the tokenizer can be initialized again; point it at the shipped copy of the
+    # model (tokenizer/pkuseg_model) and the repository's user dictionary, relative to the repository root,
+    # instead of the scratch folder the model was trained in.
+    init_tok = nlp.config["initialize"]["tokenizer"]
+    init_tok["pkuseg_model"] = f"{repo_relative(out)}/tokenizer/pkuseg_model"
+    init_tok["pkuseg_user_dict"] = repo_relative(user_dict) if user_dict else "default"
     if out.exists():
         shutil.rmtree(out)
     nlp.to_disk(out)
@@ -317,6 +365,7 @@ def main(argv=None) -> int:
     }
     meta["segmentation"]["scores"] = {k: res[k].as_dict() for k in ("pku_heldout", "msr_heldout", "domain")}
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_readme(out, meta)
     size = dir_size(out)
     print(f"    saved pipeline size: {size / 1e6:.1f} MB ({out})")
     print(f"PKU held-out F1 {res['pku_heldout'].f:.2f}  MSR held-out F1 {res['msr_heldout'].f:.2f}  "

@@ -173,7 +173,7 @@ class DoccanoServer:
         self._logs[name] = log
         self._procs[name] = subprocess.Popen(argv, env=self._env_cache, cwd=self.home, stdout=log,
                                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                             start_new_session=True)
+                                             start_new_session=True, preexec_fn=_die_with_parent)
 
     def _wait_ready(self, deadline: float) -> None:
         import requests
@@ -233,6 +233,16 @@ class DoccanoServer:
         self.cleanup()
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: the child gets SIGTERM when the process that started it dies (a safety net behind stop())."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
     try:
         os.killpg(proc.pid, sig)  # start_new_session: the group id is the leader's pid
@@ -264,8 +274,14 @@ def serve(venv: str | Path | None = None, *, port: int | None = None, home: str 
     if not password:
         raise DoccanoServerError("set POLICYTAG_DOCCANO_PASSWORD (the admin password of the local server)")
     server = DoccanoServer(venv, port=port, home=home, admin=admin, password=password)
+
+    def _terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
     server.start()
-    print(f"doccano {DOCCANO_VERSION} at {server.url} (admin user {admin!r}; data in {server.home}); "
+    keep = "" if home is not None else " (a new folder each run: give --home DIR to keep projects across runs)"
+    print(f"doccano {DOCCANO_VERSION} at {server.url} (admin user {admin!r}; data in {server.home}{keep}); "
           f"Ctrl-C stops it", flush=True)
     try:
         while server.running():

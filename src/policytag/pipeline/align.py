@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
+from .._util import token_index
+
 
 def split_at(doc: Doc, offsets: Iterable[int]) -> int:
     """Split tokens in place so that every offset in `offsets` is a token boundary. Returns the number of splits."""
@@ -18,7 +20,7 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> int:
     for off in set(offsets):
         if off <= 0 or off >= len(doc.text) or off in token_starts:
             continue
-        tok = doc[_token_index(doc, off)]
+        tok = doc[token_index(doc, off)]
         if tok.idx < off < tok.idx + len(tok.text):
             cuts.setdefault(tok.i, []).append(off - tok.idx)
     if not cuts:
@@ -35,17 +37,6 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> int:
             retokenizer.split(tok, pieces, heads=heads, attrs={"SPACY": spaces})
             n += len(pieces) - 1
     return n
-
-
-def _token_index(doc: Doc, char: int) -> int:
-    lo, hi = 0, len(doc) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if doc[mid].idx <= char:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 def misaligned(doc: Doc, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -67,6 +67,9 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as utf8_error:
         first_bad = utf8_error.start
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed
     candidates = []
     for enc in LEGACY_ENCODINGS:
         try:
@@ -87,6 +90,38 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> Decoded:
             if c.encoding == best:
                 return c
     return max(candidates, key=lambda c: _cjk_plausibility(c.text))
+
+
+def _decode_mixed(data: bytes) -> Decoded | None:
+    """A file whose lines are partly UTF-8 and partly a legacy encoding (pasted together from several sources):
+    each line is decoded on its own, UTF-8 where it is valid UTF-8, else in the encoding detected for the others."""
+    lines = data.split(b"\n")
+    utf8_multibyte = legacy = 0
+    bad_lines = []
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_multibyte += 1
+        except UnicodeDecodeError:
+            legacy += 1
+            bad_lines.append(i)
+    if not (utf8_multibyte >= 2 and legacy >= 1):
+        return None
+    rest = b"\n".join(lines[i] for i in bad_lines)
+    encoding = None
+    for enc in LEGACY_ENCODINGS:
+        try:
+            rest.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        encoding = enc if encoding is None else (_detect(rest, [encoding, enc]) or encoding)
+    if encoding is None:
+        return None
+    bad = set(bad_lines)
+    text = "\n".join(line.decode(encoding) if i in bad else line.decode("utf-8") for i, line in enumerate(lines))
+    return Decoded(text, f"mixed:utf-8+{encoding}")
 
 
 def _detect(data: bytes, encodings: list[str]) -> str | None:

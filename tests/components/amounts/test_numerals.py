@@ -64,6 +64,8 @@ def test_parse_approx(text, low, high):
 def test_parse_approx_exact_numbers_pass_through():
     assert N.parse_approx("118亿") == D(11800000000)
     assert N.parse_approx("一百二十三") == D(123)
+    assert N.parse_approx("一点四五") == D("1.45")  # not a pair 四五 ("four or five")
+    assert N.parse_approx("三点四五亿") == D(345000000)
 
 
 @pytest.mark.parametrize("text", ["几", "几个", "多", "余", "数"])
@@ -115,7 +117,7 @@ def test_infer_range_rejects_descending():
 @pytest.mark.parametrize("text,seq", [
     ("二〇〇一", True), ("一九八五", True), ("一二三", True), ("零零三", True),
     ("一百零八", False), ("一千〇一", False), ("八九亿", False), ("三五百", False), ("十七八", False), ("一两", False),
-    ("三十六", False), ("二十", False),
+    ("三十六", False), ("二十", False), ("一点零一", False), ("三点一四一五", False), ("一九点五", True),
 ])
 def test_is_digit_sequence(text, seq):
     assert N.is_digit_sequence(text) is seq

@@ -8,7 +8,6 @@ government work reports 1954-2012 (traditional characters and full-width digits 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -13,7 +13,7 @@ numeral strings are ever passed to it. Arabic and Arabic+万/亿 numerals never 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 import cn2an
@@ -114,7 +114,7 @@ def parse_number(s: str) -> Decimal:
 def is_digit_sequence(s: str) -> bool:
     """Chinese digits read one by one (二〇〇一, 一二三): years and codes, not quantities. A pair of neighbouring
     digits (八九, 三五) is an approximation, not a sequence."""
-    s = normalize(s)
+    s = normalize(s).split("点")[0]  # decimals after 点 are always read digit by digit (三点一四)
     positional = any(ch in "十拾百佰千仟万亿" for ch in s)
     for run in _DIGIT_RUN.findall(s):
         if positional:  # 一百零八, 一千〇一: a zero before a digit is normal in a positional numeral
@@ -159,7 +159,7 @@ def parse_approx(s: str) -> Value:
             step = _step(base)
             m = _mult(after)
             return (base * m, (base + step) * m)
-    runs = _DIGIT_RUN.findall(s)
+    runs = _DIGIT_RUN.findall(s.split("点")[0])  # 一点四五 is 1.45, not "four or five"
     if len(runs) == 1 and len(runs[0]) == 2 and (runs[0][0], runs[0][1]) in _PAIRS:
         a, b = runs[0]
         i = s.index(runs[0])

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
+from ..._util import char_span, non_overlapping
 from .rules import find_companies, find_projects
 
 RULES_KEY = "entity_rules"
@@ -23,7 +23,7 @@ AMOUNTS_KEY = "amounts"
 
 
 def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
-    return doc.char_span(start, end, label=label, alignment_mode="expand")
+    return char_span(doc, start, end, label=label, alignment_mode="expand")
 
 
 class EntityRules:
@@ -66,11 +66,10 @@ class EntityMerge:
             cands += [(s, self.PRIORITY["rule"]) for s in doc.spans[self.rules_key]]
         if self.amounts_key in doc.spans:
             cands += [(s, self.PRIORITY["amount_rule"]) for s in doc.spans[self.amounts_key]]
-        chosen: list[Span] = []
-        for span, _prio in sorted(cands, key=lambda c: (-len(c[0].text), -c[1], c[0].start_char)):
-            if all(span.end <= c.start or span.start >= c.end for c in chosen):
-                chosen.append(span)
-        doc.ents = filter_spans(sorted(chosen, key=lambda s: s.start))
+        prio = {id(span): p for span, p in cands}
+        chosen = non_overlapping([s for s, _ in cands],
+                                 key=lambda s: (-len(s.text), -prio[id(s)], s.start_char))
+        doc.ents = chosen
         return doc
 
     def to_disk(self, path, exclude=tuple()):

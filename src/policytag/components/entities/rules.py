@@ -58,10 +58,13 @@ def default_rules() -> Rules:
 
 
 def _token_at(doc, char: int):
-    for tok in doc:
-        if tok.idx <= char < tok.idx + len(tok.text):
-            return tok
-    return None
+    """The token containing character offset `char` (binary search over token starts)."""
+    from ..._util import token_index
+
+    if not len(doc) or char >= len(doc.text):
+        return None
+    tok = doc[token_index(doc, char)]
+    return tok if tok.idx <= char < tok.idx + len(tok.text) else None
 
 
 def _extend_left(doc, start_char: int, stops, name_re, max_chars: int) -> int:
@@ -88,7 +91,10 @@ def _extend_left(doc, start_char: int, stops, name_re, max_chars: int) -> int:
 
 
 def _name_tokens(doc, start: int, end: int) -> list[str]:
-    return [t.text for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
+    from ..._util import char_span
+
+    span = char_span(doc, start, end, alignment_mode="contract")
+    return [t.text for t in span] if span is not None else []
 
 
 def find_companies(doc, rules: Rules | None = None) -> list[tuple[int, int]]:
@@ -141,7 +147,7 @@ def find_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[i
         span_text = text[left:end]
         tokens = _name_tokens(doc, left, m.start())
         has_phase = any(ph in span_text for ph in r.phases)
-        has_owner = any(cs <= left < ce or left <= cs < m.start() for cs, ce in companies)
+        has_owner = any(cs < m.start() and ce > left for cs, ce in _near(companies, left, m.start()))
         has_scale = bool(_SCALE.search(text[left:m.start()]))
         if not (has_phase or has_owner or has_scale):
             continue  # high precision: the trained NER finds projects named otherwise
@@ -153,9 +159,24 @@ def find_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[i
     return _longest_first(cands)
 
 
+def _near(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """Spans (sorted, non-overlapping) that may intersect [start, end)."""
+    import bisect
+
+    i = bisect.bisect_left(spans, (start - 64, 0))
+    out = []
+    while i < len(spans) and spans[i][0] < end:
+        out.append(spans[i])
+        i += 1
+    return out
+
+
 def _longest_first(cands: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    taken: set[int] = set()
     chosen: list[tuple[int, int]] = []
     for s, e in sorted(set(cands), key=lambda x: (-(x[1] - x[0]), x[0])):
-        if all(e <= cs or s >= ce for cs, ce in chosen):
-            chosen.append((s, e))
+        if taken.intersection(range(s, e)):
+            continue
+        taken.update(range(s, e))
+        chosen.append((s, e))
     return sorted(chosen)
