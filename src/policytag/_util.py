@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def doc_length(doc) -> int:
+    """len(doc.text) without building the text (Doc.text joins every token on each call)."""
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws) if len(doc) else 0
+
+
 def token_index(doc, char: int) -> int:
     """Index of the last token starting at or before character offset `char` (binary search)."""
     lo, hi = 0, len(doc) - 1
@@ -19,7 +25,7 @@ def char_span(doc, start: int, end: int, label: str = "", alignment_mode: str = 
     """Like Doc.char_span (same alignment modes) in O(log n): spaCy's own scans the tokens."""
     from spacy.tokens import Span
 
-    if not len(doc) or start >= end or start < 0 or end > len(doc.text):
+    if not len(doc) or start >= end or start < 0 or end > doc_length(doc):
         return None
     first = token_index(doc, start)
     last = token_index(doc, end - 1)

@@ -10,15 +10,16 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
-from .._util import token_index
+from .._util import doc_length, token_index
 
 
 def split_at(doc: Doc, offsets: Iterable[int]) -> int:
     """Split tokens in place so that every offset in `offsets` is a token boundary. Returns the number of splits."""
     cuts: dict[int, list[int]] = {}
     token_starts = {t.idx for t in doc}
+    length = doc_length(doc)
     for off in set(offsets):
-        if off <= 0 or off >= len(doc.text) or off in token_starts:
+        if off <= 0 or off >= length or off in token_starts:
             continue
         tok = doc[token_index(doc, off)]
         if tok.idx < off < tok.idx + len(tok.text):

@@ -59,22 +59,22 @@ def default_rules() -> Rules:
 
 def _token_at(doc, char: int):
     """The token containing character offset `char` (binary search over token starts)."""
-    from ..._util import token_index
+    from ..._util import doc_length, token_index
 
-    if not len(doc) or char >= len(doc.text):
+    if not len(doc) or char >= doc_length(doc):
         return None
     tok = doc[token_index(doc, char)]
     return tok if tok.idx <= char < tok.idx + len(tok.text) else None
 
 
-def _extend_left(doc, start_char: int, stops, name_re, max_chars: int) -> int:
+def _extend_left(doc, text: str, start_char: int, stops, name_re, max_chars: int) -> int:
     """Leftmost char offset of the name ending at start_char (the suffix/head start)."""
     tok = _token_at(doc, start_char)
     if tok is None:
         return start_char
     left = start_char
     if tok.idx < start_char:  # the anchor starts inside a token: its left part is name
-        part = doc.text[tok.idx:start_char]
+        part = text[tok.idx:start_char]
         if not name_re.match(part):
             return start_char
         left = tok.idx
@@ -106,7 +106,7 @@ def find_companies(doc, rules: Rules | None = None) -> list[tuple[int, int]]:
             cands.append((m.start(), m.end()))
     for m in r.suffix_re.finditer(text):
         suffix = m.group()
-        left = _extend_left(doc, m.start(), r.company_stops, _CJK_NO_DIGIT, 16)
+        left = _extend_left(doc, text, m.start(), r.company_stops, _CJK_NO_DIGIT, 16)
         if left == m.start():
             continue
         name = text[left:m.start()]
@@ -141,7 +141,7 @@ def find_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[i
             if text.startswith(ph, end):
                 end += len(ph)
                 break
-        left = _extend_left(doc, m.start(), r.project_stops, _CJK, 24)
+        left = _extend_left(doc, text, m.start(), r.project_stops, _CJK, 24)
         if left == m.start():
             continue
         span_text = text[left:end]
