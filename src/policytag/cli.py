@@ -153,7 +153,15 @@ def cmd_evaluate(args) -> int:
     corpus = _corpus(args)
     nlp = load(args.model)
     rules = build_rules_pipeline()
-    result = evaluate(nlp, corpus, args.split, rules_nlp=rules)
+    docs = None
+    if args.source or args.docs:
+        sources = corpus.sources()
+        docs = [d for d in corpus.doc_ids()
+                if (not args.source or sources.get(d, {}).get("kind") == args.source) and (not args.docs or d in args.docs)]
+        if not docs:
+            _err("no corpus document matches --source/--docs")
+            return EXIT_PROBLEMS
+    result = evaluate(nlp, corpus, args.split, rules_nlp=rules, docs=docs)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
@@ -218,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="scores of the pipeline and its baselines on a corpus split")
     p.add_argument("--model", metavar="PATH", help="pipeline directory (default: the shipped model)")
     p.add_argument("--split", default="test", choices=["train", "dev", "test"])
+    p.add_argument("--source", metavar="KIND", help="evaluate on all documents of this source kind (e.g. seed), any split")
+    p.add_argument("--docs", nargs="+", metavar="DOC", help="evaluate on these documents, any split")
     p.add_argument("--corpus", metavar="DIR", help="corpus folder (default: the repository's corpus/)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_evaluate)

@@ -15,9 +15,10 @@ from .metrics import CATEGORIES, ENTITY_LABELS, EntityScorer, category_scores
 CLASSIFIER = "policytag_paragraph_classifier"
 
 
-def corpus_inputs(corpus: Corpus, split: str) -> tuple[list[ParagraphInput], list[dict]]:
+def corpus_inputs(corpus: Corpus, split: str | None, docs: list[str] | None = None
+                  ) -> tuple[list[ParagraphInput], list[dict]]:
     inputs, gold = [], []
-    for rec in corpus.iter_records(split):
+    for rec in corpus.iter_records(None if docs else split, docs=docs):
         if rec["category"] is None and rec["entities"] is None:
             continue
         inputs.append(ParagraphInput(doc=rec["doc"], index=rec["index"], text=rec["text"], section=rec["section"],
@@ -47,8 +48,11 @@ def _category_systems(nlp, docs) -> dict[str, list[dict]]:
     return out
 
 
-def evaluate(nlp, corpus: Corpus, split: str = "test", rules_nlp=None) -> dict:
-    inputs, gold = corpus_inputs(corpus, split)
+def evaluate(nlp, corpus: Corpus, split: str | None = "test", rules_nlp=None, docs: list[str] | None = None) -> dict:
+    """Scores on a split, or on the documents `docs` (whatever their split)."""
+    inputs, gold = corpus_inputs(corpus, split, docs)
+    if docs:
+        split = "documents " + ",".join(docs) if len(docs) <= 4 else f"{len(docs)} documents"
     if not inputs:
         return {"split": split, "paragraphs": 0, "systems": {}}
     disable = [CLASSIFIER] if CLASSIFIER in nlp.pipe_names else []
