@@ -15,6 +15,10 @@ from importlib import resources
 _CJK = re.compile(r"^[\u3400-\u9fffA-Za-z0-9xX]+$")
 _CJK_NO_DIGIT = re.compile(r"^[\u3400-\u9fffA-Za-zxX]+$")
 # a capacity or scale figure (not a count such as 13项): 330千伏, 4万吨, 50mw, 2x66万千瓦
+_NOT_A_SUFFIX = re.compile(r"[法业化债制军]")
+_CAPACITY_AFTER = re.compile(r"\d[\d.]*\s*(?:万|亿)?(?:千瓦|兆瓦|吉瓦|[mMgG][wW]|千伏|吨)")
+_JOINED_WORK = re.compile(r"[及和][\u4e00-\u9fff]{1,8}?(?:工程|项目)")
+_GAZ_TAIL = re.compile(r"(?:[东西南北中]、?)*(?:[东西南北中]线|[东西南北中]段|正线|[一二三四五]期)?(?:工程)?")
 _SCALE = re.compile(r"(?:\d[\d.]*|[一二三四五六七八九十百千两]+)\s*[万亿]?(?:千瓦|兆瓦|吉瓦|千伏|吨|立方米|平方米|亩|公里|千米|米|[mMgGkK][wWvV]|蒸吨|床|辆|座)")
 
 
@@ -90,6 +94,12 @@ def _extend_left(doc, text: str, start_char: int, stops, name_re, max_chars: int
     return left
 
 
+def _aligned(doc, start: int, end: int) -> bool:
+    from ..._util import char_span
+
+    return char_span(doc, start, end) is not None
+
+
 def _name_tokens(doc, start: int, end: int) -> list[str]:
     from ..._util import char_span
 
@@ -103,9 +113,12 @@ def find_companies(doc, rules: Rules | None = None) -> list[tuple[int, int]]:
     cands: list[tuple[int, int]] = []
     for name in r.company_gazetteer:
         for m in re.finditer(re.escape(name), text):
-            cands.append((m.start(), m.end()))
+            if _aligned(doc, m.start(), m.end()):  # 中建 in 在…中建立 is not the company
+                cands.append((m.start(), m.end()))
     for m in r.suffix_re.finditer(text):
         suffix = m.group()
+        if _NOT_A_SUFFIX.match(text, m.end()):
+            continue  # 公司法, 银行业, 集团化
         left = _extend_left(doc, text, m.start(), r.company_stops, _CJK_NO_DIGIT, 16)
         if left == m.start():
             continue
@@ -133,14 +146,23 @@ def find_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[i
     cands: list[tuple[int, int]] = []
     for name in r.project_gazetteer:
         for m in re.finditer(re.escape(name), text):
-            cands.append((m.start(), m.end()))
+            tail = _GAZ_TAIL.match(text, m.end())
+            cands.append((m.start(), tail.end() if tail else m.end()))
     for m in r.head_re.finditer(text):
         end = m.end()
-        # a phase right after the head belongs to the project (华奥汽车项目二期)
+        # a phase right after the head belongs to the project (华奥汽车项目二期), and so does the capacity after a
+        # phase (东方电气一期9兆瓦) and a second work joined by 及 (330千伏升压站及输电工程)
         for ph in r.phases:
             if text.startswith(ph, end):
                 end += len(ph)
                 break
+        if text[m.start():end] in r.phases or text[m.end() - 2:end] in r.phases:
+            cap = _CAPACITY_AFTER.match(text, end)
+            if cap:
+                end = cap.end()
+        joined = _JOINED_WORK.match(text, end)
+        if joined:
+            end = joined.end()
         left = _extend_left(doc, text, m.start(), r.project_stops, _CJK, 24)
         if left == m.start():
             continue
