@@ -18,7 +18,7 @@ _CJK_NO_DIGIT = re.compile(r"^[\u3400-\u9fffA-Za-zxX]+$")
 _NOT_A_SUFFIX = re.compile(r"[法业化债制军]")
 _CAPACITY_AFTER = re.compile(r"\d[\d.]*\s*(?:万|亿)?(?:千瓦|兆瓦|吉瓦|[mMgG][wW]|千伏|吨)")
 _JOINED_WORK = re.compile(r"[及和][\u4e00-\u9fff]{1,8}?(?:工程|项目)")
-_GAZ_TAIL = re.compile(r"(?:[东西南北中]、?)*(?:[东西南北中]线|[东西南北中]段|正线|[一二三四五]期)?(?:工程)?")
+_GAZ_TAIL = re.compile(r"(?:[东西南北中](?:、[东西南北中])*[线段]|正线|[一二三四五]期)?(?:工程)?")
 _SCALE = re.compile(r"(?:\d[\d.]*|[一二三四五六七八九十百千两]+)\s*[万亿]?(?:千瓦|兆瓦|吉瓦|千伏|吨|立方米|平方米|亩|公里|千米|米|[mMgGkK][wWvV]|蒸吨|床|辆|座)")
 
 

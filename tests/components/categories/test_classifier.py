@@ -1,0 +1,58 @@
+"""The paragraph classifier component: modes, section use, serialisation."""
+
+import spacy
+
+from policytag.components.categories.component import ParagraphClassifier
+from policytag.components.categories.model import CATEGORIES, Example, SklearnCategoryModel, rules_proba
+
+TRAIN = [
+    (Example("全区完成工业增加值101.6亿元，同比增长19.5%。", ["一、主要成效"]), "ACHIEVEMENT"),
+    (Example("新签约招商引资项目132项，签约金额384.62亿元。", ["一、主要成效"]), "ACHIEVEMENT"),
+    (Example("工业投资增长乏力，企业融资难度加大。", ["二、存在的问题"]), "PROBLEM"),
+    (Example("产业结构单一，发展后劲不足。", ["二、存在的问题"]), "PROBLEM"),
+    (Example("力争二产增加值增长12%以上。", ["三、目标任务"]), "GOAL"),
+    (Example("确保固定资产投资增长10%以上。", ["三、目标任务"]), "GOAL"),
+    (Example("要加快项目建设，强化要素保障。", ["四、保障措施"]), "MEASURE"),
+    (Example("落实领导包抓责任制，加强督查考核。", ["四、保障措施"]), "MEASURE"),
+    (Example("二、存在的问题", [], "heading"), "OTHER"),
+    (Example("同志们：", [], "salutation"), "OTHER"),
+] * 3
+
+
+def fitted():
+    xs, ys = zip(*TRAIN)
+    return SklearnCategoryModel(min_df=1).fit(list(xs), list(ys))
+
+
+def test_sklearn_model_uses_the_section_heading():
+    model = fitted()
+    text = "企业用工困难，成本上升。"
+    under_problems = model.predict_proba([Example(text, ["二、存在的问题"])])[0]
+    lone = model.predict_proba([Example(text, [])])[0]
+    assert max(under_problems, key=under_problems.get) == "PROBLEM"
+    assert set(lone) == set(CATEGORIES) and abs(sum(lone.values()) - 1) < 1e-6
+    assert under_problems["PROBLEM"] > lone["PROBLEM"]
+
+
+def test_rules_baseline_headings_are_other():
+    assert max(rules_proba(Example("二、存在的问题", [], "heading")).items(), key=lambda kv: kv[1])[0] == "OTHER"
+
+
+def test_component_modes_and_round_trip(tmp_path):
+    from policytag import extensions  # noqa: F401
+
+    nlp = spacy.blank("zh")
+    clf = nlp.add_pipe("policytag_paragraph_classifier", config={"mode": "sklearn"})
+    clf.model = fitted()
+    doc = nlp.make_doc("力争工业增加值增长15%以上。")
+    doc._.section = ["三、目标任务"]
+    doc = clf(doc)
+    assert set(doc.cats) == set(CATEGORIES) and max(doc.cats, key=doc.cats.get) == "GOAL"
+    nlp.to_disk(tmp_path / "p")
+    nlp2 = spacy.load(tmp_path / "p")
+    doc2 = nlp2.make_doc("力争工业增加值增长15%以上。")
+    doc2._.section = ["三、目标任务"]
+    assert nlp2.get_pipe("policytag_paragraph_classifier")(doc2).cats == doc.cats
+    # without a model the component falls back to the rules baseline rather than failing
+    clf.model = None
+    assert set(clf(nlp.make_doc("要加强管理。")).cats) == set(CATEGORIES)

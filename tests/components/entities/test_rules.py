@@ -1,0 +1,83 @@
+"""COMPANY/PROJECT rules and the merge policy, on the shipped segmenter's tokens."""
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from policytag.components.entities.rules import find_companies, find_projects
+from policytag.pipeline import build_rules_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_rules_pipeline()
+
+
+def ents(nlp, text, label=None):
+    return [(e.text, e.label_) for e in nlp(text).ents if label is None or e.label_ == label]
+
+
+@pytest.mark.parametrize("text, company", [
+    ("x滩330千伏升压站及输电工程获得国家电网和省电力公司核准", ["国家电网", "省电力公司"]),
+    ("今年以来，金川集团精密铜材公司“4N5无氧铜板材”等关键产品成功量产", ["金川集团精密铜材公司"]),
+    ("引进卓益商贸有限责任公司投资建设氨基酸系列产品生产项目", ["卓益商贸有限责任公司"]),
+    ("区城投公司负责园区基础设施融资", ["区城投公司"]),
+])
+def test_companies(nlp, text, company):
+    assert [t for t, _ in ents(nlp, text, "COMPANY")] == company
+
+
+@pytest.mark.parametrize("text", [
+    "要规范城投公司融资行为，防范金融风险",
+    "有效分散银行信贷风险，消除银行的顾虑",
+    "修订中华人民共和国公司法，深化国有商业银行改革",
+    "揭露林彪反党集团的阴谋",
+    "在改革中建立现代企业制度",
+])
+def test_not_companies(nlp, text):
+    assert ents(nlp, text, "COMPANY") == []
+
+
+@pytest.mark.parametrize("text, project", [
+    ("华奥汽车项目二期已完成冲焊车间外立面施工", "华奥汽车项目二期"),
+    ("东方电气一期9兆瓦等7个项目107兆瓦建成并网发电", "东方电气一期9兆瓦"),
+    ("x滩330千伏升压站及输电工程获得核准", "x滩330千伏升压站及输电工程"),
+    ("积极推进西气东输东段工程建设", "西气东输东段工程"),
+])
+def test_projects(nlp, text, project):
+    assert project in [t for t, _ in ents(nlp, text, "PROJECT")]
+
+
+@pytest.mark.parametrize("text", ["加快推进重点项目建设", "建成河道治理、高效节水示范等37项水利工程", "开工建设一批工业项目"])
+def test_generic_projects_are_not_tagged(nlp, text):
+    assert ents(nlp, text, "PROJECT") == []
+
+
+def test_merge_longer_span_wins_and_amount_inside_project_is_dropped(nlp):
+    doc = nlp("紧盯x发电公司2x66万千瓦火电发电项目，力争早日开工")
+    labels = [(e.text, e.label_) for e in doc.ents]
+    assert ("x发电公司2x66万千瓦火电发电项目", "PROJECT") in labels
+    assert not any(lab == "AMOUNT" for _, lab in labels)
+    assert not any(lab == "COMPANY" for _, lab in labels)
+
+
+def test_merge_prefers_the_model_over_rules_at_equal_length():
+    from policytag.components.entities.component import EntityMerge
+
+    nlp = spacy.blank("zh")
+    doc = nlp.make_doc("三阳公司建成")
+    doc.spans["entity_rules"] = [Span(doc, 0, 4, label="COMPANY")]
+    doc.ents = [Span(doc, 0, 4, label="PROJECT")]
+    doc = EntityMerge(nlp, "m")(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("三阳公司", "PROJECT")]
+
+
+def test_rules_are_linear_in_text_length(nlp):
+    # a 200k-character paragraph must not take quadratic time (it used to): a correctness check of the
+    # helpers on a long doc, with every span aligned and inside the text
+    text = "新签约项目132项，与金川集团公司合作建设东方电气一期9兆瓦。" * 2000
+    doc = nlp.make_doc(text)
+    companies = find_companies(doc)
+    projects = find_projects(doc, companies)
+    assert len(companies) == 4000 and len(projects) == 2000  # 金川集团公司 and 东方电气 (inside the project)
+    assert all(0 <= s < e <= len(text) for s, e in companies + projects)
