@@ -116,9 +116,10 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
     xs, ys = category_examples(corpus, "train")
     sk = SklearnCategoryModel(seed=seed).fit(xs, ys)
     mode, weight, dev_scores = choose_category_mode(nlp, corpus, sk)
-    clf.mode, clf.textcat_weight, clf.model = mode, weight, sk
-    nlp.config["components"]["policytag_paragraph_classifier"]["mode"] = mode
-    nlp.config["components"]["policytag_paragraph_classifier"]["textcat_weight"] = weight
+    # re-add the classifier with the chosen mode in its config, so that the saved pipeline loads with it
+    nlp.remove_pipe("policytag_paragraph_classifier")
+    clf = nlp.add_pipe("policytag_paragraph_classifier", last=True, config={"mode": mode, "textcat_weight": weight})
+    clf.model = sk
     log(f"category mode on dev: {mode} (textcat weight {weight}); dev macro-F1 {json.dumps(dev_scores)}")
 
     rules_nlp = build_rules_pipeline(segmenter)

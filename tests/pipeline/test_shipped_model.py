@@ -1,0 +1,69 @@
+"""The shipped pipeline (models/policytag_zh): loads offline, by policytag.load() and by spacy.load() in a fresh
+process thanks to the entry points, and tags a seed report through the full contract."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+MODEL = REPO / "models" / "policytag_zh"
+EXPECTED_PIPES = ["policytag_amounts", "policytag_entity_rules", "tok2vec", "ner", "textcat",
+                  "policytag_entity_merge", "policytag_paragraph_classifier"]
+
+
+@pytest.fixture
+def offline(monkeypatch, tmp_path):
+    def refuse(*a, **k):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setenv("PKUSEG_HOME", str(tmp_path / "empty-pkuseg-home"))
+
+
+def test_the_pipeline_is_shipped():
+    assert (MODEL / "config.cfg").exists() and (MODEL / "meta.json").exists()
+    meta = json.loads((MODEL / "meta.json").read_text("utf-8"))
+    assert "non-commercial" in meta["license"]
+    assert meta["policytag"]["metrics"]["test"]["model"]
+    size = sum(p.stat().st_size for p in MODEL.rglob("*") if p.is_file())
+    assert size < 60e6
+
+
+def test_policytag_load_offline_tags_a_seed_report(offline, seed_paths):
+    import policytag
+
+    nlp = policytag.load()
+    assert nlp.pipe_names == EXPECTED_PIPES
+    recs = policytag.tag(seed_paths[0], nlp=nlp)
+    assert all(r["category"] in ("ACHIEVEMENT", "PROBLEM", "GOAL", "MEASURE", "OTHER") for r in recs)
+    assert all(abs(sum(r["cats"].values()) - 1) < 1e-3 for r in recs)
+    heading = next(r for r in recs if r["kind"] == "heading")
+    assert heading["category"] == "OTHER"
+    amounts = [e for r in recs for e in r["entities"] if e["label"] == "AMOUNT"]
+    assert {"value", "unit", "comparator"} <= set(amounts[0])
+    first = next(r for r in recs if "118亿元" in r["text"])
+    e = next(e for e in first["entities"] if e["text"] == "118亿元")
+    assert (e["value"], e["unit"], e["comparator"]) == (1.18e10, "CNY", "=")
+    for r in recs:
+        spans = sorted((e["start"], e["end"]) for e in r["entities"])
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # flat, non-overlapping
+
+
+def test_spacy_load_in_a_fresh_process(tmp_path):
+    code = ("import spacy, json, sys; nlp = spacy.load(sys.argv[1]); doc = nlp('全区完成工业增加值101.6亿元，同比增长19.5%。'); "
+            "print(json.dumps({'pipes': nlp.pipe_names, 'ents': [(e.text, e.label_) for e in doc.ents], "
+            "'cats': sorted(doc.cats)}, ensure_ascii=False))")
+    env = {**os.environ, "PKUSEG_HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", code, str(MODEL)], capture_output=True, text=True, timeout=600,
+                          env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["pipes"] == EXPECTED_PIPES
+    assert ["101.6亿元", "AMOUNT"] in out["ents"] and ["19.5%", "AMOUNT"] in out["ents"]
+    assert out["cats"] == sorted(["ACHIEVEMENT", "PROBLEM", "GOAL", "MEASURE", "OTHER"])
