@@ -145,9 +145,10 @@ def tag_paths_parallel(model: str | None, paths: Iterable[str | Path], workers: 
                        on_problem: ProblemHandler = _raise) -> Iterator[dict]:
     """Like tag_paths, with `workers` processes (one report per task, output in input order)."""
     import multiprocessing as mp
+    import os
 
     files = [str(p) for p in expand(paths, on_problem)]
-    ctx = mp.get_context("spawn" if not hasattr(__import__("os"), "fork") else "fork")
+    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     with ctx.Pool(workers, initializer=_worker_init, initargs=(model,)) as pool:
         for records, problems in pool.imap(_worker_file, files, chunksize=1):
             for p in problems:
