@@ -47,6 +47,10 @@ def load(path: str | Path | None = None, *, exclude: tuple[str, ...] = ()):
     if path is None:
         path = default_model_path()
         if path is None:
+            import warnings
+
+            warnings.warn(f"no trained pipeline at {models_dir() / PIPELINE_NAME} (set ${MODEL_ENV} or pass a path): "
+                          "using the rule-based pipeline", stacklevel=2)
             return build_rules_pipeline()
     path = Path(path)
     if not (path / "config.cfg").exists():
