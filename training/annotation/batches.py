@@ -31,6 +31,12 @@ def block(rec: dict) -> str:
     return f"### {rec['id']} | {rec['kind']} | {section}\n{rec['text']}\n"
 
 
+def select_ids(corpus: Corpus, docs: list[str], sample: int = 0, seed: int = 13) -> list[str]:
+    """Paragraph ids of the documents, or a seeded random sample of `sample` of them."""
+    ids = [r["id"] for d in docs for r in corpus.records(d)]
+    return sorted(random.Random(seed).sample(ids, sample)) if sample else ids
+
+
 def export(corpus: Corpus, ids: list[str], out: Path) -> None:
     by_doc: dict[str, list[dict]] = {}
     wanted = set(ids)
@@ -119,9 +125,7 @@ def main() -> None:
     args = ap.parse_args()
     corpus = Corpus(ROOT / "corpus")
     if args.cmd == "export-categories":
-        ids = [r["id"] for d in args.docs for r in corpus.records(d)]
-        if args.sample:
-            ids = sorted(random.Random(args.seed).sample(ids, args.sample))
+        ids = select_ids(corpus, args.docs, args.sample, args.seed)
         export(corpus, ids, args.output)
         print(f"{len(ids)} paragraphs -> {args.output}")
     else:

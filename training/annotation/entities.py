@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 from pathlib import Path
 
@@ -28,6 +27,9 @@ from policytag.components.amounts import find_amounts  # noqa: E402
 from policytag.corpus import Corpus  # noqa: E402
 from policytag.corpus.schema import entity_problems  # noqa: E402
 from policytag.corpus.store import atomic_write_text  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from batches import select_ids  # noqa: E402
 
 
 def _fmt_value(v):
@@ -129,9 +131,7 @@ def main() -> None:
     args = ap.parse_args()
     corpus = Corpus(ROOT / "corpus")
     if args.cmd == "export":
-        ids = [r["id"] for d in args.docs for r in corpus.records(d)]
-        if args.sample:
-            ids = sorted(random.Random(args.seed).sample(ids, args.sample))
+        ids = select_ids(corpus, args.docs, args.sample, args.seed)
         export(corpus, ids, args.output)
         print(f"{len(ids)} paragraphs -> {args.output}")
         return

@@ -39,8 +39,8 @@ def _category_systems(nlp, docs) -> dict[str, list[dict]]:
         for name, mode in (("model", shipped_mode), ("rules", "rules"), ("sklearn", "sklearn"), ("textcat", "textcat")):
             if mode == "sklearn" and clf.model is None:
                 continue
-            if mode == "textcat" and clf._textcat_scores(docs[0]) is None if docs else True:
-                continue
+            if mode == "textcat" and (not docs or clf._textcat_scores(docs[0]) is None):
+                continue  # the pipeline has no textcat
             clf.mode = mode
             out[name] = clf._score(docs)
     finally:

@@ -32,8 +32,10 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> int:
             tok = doc[i]
             points = sorted(set(points))
             pieces = [tok.text[a:b] for a, b in zip([0, *points], [*points, len(tok.text)])]
-            # each piece its own head (no parser runs on these docs); keep the token's trailing space on the last piece
-            heads = [(tok, k) for k in range(len(pieces))]
+            # the first piece keeps the token's head (a root stays a root), the others attach to the first piece;
+            # the token's trailing space goes on the last piece
+            first_head = tok.head if tok.head.i != tok.i else (tok, 0)
+            heads = [first_head] + [(tok, 0)] * (len(pieces) - 1)
             spaces = [False] * (len(pieces) - 1) + [bool(tok.whitespace_)]
             retokenizer.split(tok, pieces, heads=heads, attrs={"SPACY": spaces})
             n += len(pieces) - 1

@@ -33,21 +33,10 @@ def category_examples(corpus: Corpus, split: str) -> tuple[list[Example], list[s
     return xs, ys
 
 
-def _amount_offsets(nlp, doc: Doc) -> list[int]:
-    if "policytag_amounts" in nlp.pipe_names:
-        return []  # the component splits tokens itself
-    try:
-        from ..components.amounts import find_amounts
-    except ImportError:
-        return []
-    return [o for a in find_amounts(doc.text) for o in (a.start, a.end)]
-
-
 def make_doc(tokenizer_nlp, text: str, ents: list[dict] | None, category: str | None, stats: Counter) -> Doc:
     doc = tokenizer_nlp.make_doc(text)
     if "policytag_amounts" in tokenizer_nlp.pipe_names:
-        doc = tokenizer_nlp.get_pipe("policytag_amounts")(doc)
-    split_at(doc, _amount_offsets(tokenizer_nlp, doc))
+        doc = tokenizer_nlp.get_pipe("policytag_amounts")(doc)  # splits tokens at AMOUNT boundaries
     if ents is not None:
         wanted = [e for e in ents if e["label"] in NER_LABELS]
         stats["gold_entities"] += len(wanted)

@@ -11,7 +11,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 
 from policytag.components.amounts import find_amounts
-from policytag.components.amounts.component import AmountRecognizer, align, split_points
+from policytag.components.amounts.component import AmountRecognizer, align
+from policytag.pipeline.align import split_at
 
 TEXT = "预计全区二产增加值可达118亿元，同比增长20.5%以上，新签约项目3-5个，紧盯2x66万千瓦火电项目。"
 
@@ -94,11 +95,14 @@ def test_split_keeps_whitespace():
 
 
 def test_split_points():
+    # the shared token splitter (policytag.pipeline.align.split_at) cuts only inside tokens
     nlp = spacy.blank("zh")
     nlp.tokenizer = GlueTokenizer(nlp.vocab)
     doc = nlp.make_doc("可达118亿元，增长")
-    assert split_points(doc, [2, 8]) == {0: [2]}
-    assert split_points(doc, [0, 7]) == {}
+    before = [t.text for t in doc]
+    assert split_at(doc, [0, 7]) == 0 and [t.text for t in doc] == before
+    assert split_at(doc, [2, 8]) == 1
+    assert [t.text for t in doc][:2] == ["可达", before[0][2:]] and doc.text == "可达118亿元，增长"
 
 
 def test_align_with_a_dependency_parse():

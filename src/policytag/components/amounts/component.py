@@ -19,6 +19,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..._util import char_span
+from ...pipeline.align import split_at
 from .recognizer import Amount, find_amounts
 
 LABEL = "AMOUNT"
@@ -36,38 +38,9 @@ def make_amount_recognizer(nlp: Language, name: str, spans_key: str, set_ents: b
     return AmountRecognizer(nlp, name, spans_key=spans_key, set_ents=set_ents)
 
 
-def split_points(doc: Doc, offsets: Iterable[int]) -> dict[int, list[int]]:
-    """Token index -> character offsets (relative to the token) where that token must be split."""
-    cuts: dict[int, list[int]] = {}
-    wanted = sorted(set(offsets))
-    if not wanted:
-        return cuts
-    j = 0
-    for token in doc:
-        start, end = token.idx, token.idx + len(token.text)
-        while j < len(wanted) and wanted[j] <= start:
-            j += 1
-        k = j
-        while k < len(wanted) and wanted[k] < end:
-            cuts.setdefault(token.i, []).append(wanted[k] - start)
-            k += 1
-    return cuts
-
-
 def align(doc: Doc, spans: Iterable[tuple[int, int]]) -> None:
     """Split tokens so that every (start_char, end_char) falls on token boundaries."""
-    offsets = [x for s, e in spans for x in (s, e)]
-    cuts = split_points(doc, offsets)
-    if not cuts:
-        return
-    with doc.retokenize() as retokenizer:
-        for i, rel in cuts.items():
-            token = doc[i]
-            bounds = [0, *rel, len(token.text)]
-            orths = [token.text[a:b] for a, b in zip(bounds, bounds[1:])]
-            first_head = token.head if token.head.i != token.i else (token, 0)
-            heads = [first_head] + [(token, 0)] * (len(orths) - 1)
-            retokenizer.split(token, orths, heads=heads)
+    split_at(doc, [x for s, e in spans for x in (s, e)])
 
 
 class AmountRecognizer:
@@ -88,7 +61,7 @@ class AmountRecognizer:
             align(doc, [(a.start, a.end) for a in amounts])
         spans = []
         for a in amounts:
-            span = doc.char_span(a.start, a.end, label=LABEL, alignment_mode="strict")
+            span = char_span(doc, a.start, a.end, label=LABEL)
             if span is None:  # cannot happen after align(); never lose the doc over one span
                 continue
             span._.amount = a.reading()
