@@ -81,3 +81,28 @@ def test_rules_are_linear_in_text_length(nlp):
     projects = find_projects(doc, companies)
     assert len(companies) == 4000 and len(projects) == 2000  # 金川集团公司 and 东方电气 (inside the project)
     assert all(0 <= s < e <= len(text) for s, e in companies + projects)
+
+
+# ------------------------------------------------------------------------------------ typed lists (lists.json)
+@pytest.mark.parametrize("text, expected", [
+    # bare enterprise names listed as enterprises (DECISIONS.md, COMPANY)
+    ("培育壮大宏远食品、天成农业等一批龙头企业", [("宏远食品", "COMPANY"), ("天成农业", "COMPANY")]),
+    ("全年有巨龙、奥凯2户企业完成股改", [("巨龙", "COMPANY"), ("奥凯", "COMPANY")]),
+    # projects named by owner, product or proper name in a list of projects; the list head stays outside
+    ("重点推进华奥二期、腾骏汽车、久久星专用车等新材料项目", [("华奥二期", "PROJECT"), ("腾骏汽车", "PROJECT"),
+                                                     ("久久星专用车", "PROJECT")]),
+    ("争取利用吉泉直流、哈密至重庆以及青海至河南直流等特高压工程外送电力",
+     [("吉泉直流", "PROJECT"), ("哈密至重庆", "PROJECT"), ("青海至河南直流", "PROJECT")]),
+])
+def test_typed_list_items(nlp, text, expected):
+    assert [(t, lab) for t, lab in ents(nlp, text) if lab != "AMOUNT"] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "完成了道路、绿化、防洪、供电、通信等基础设施工程",  # generic kinds of works
+    "新开工项目132项，完成投资5亿元",  # a bare count is not a list
+    "在交通、水利、能源等领域实施一批重大工程",  # fields, not names
+    "尽管以媒体、板报等为企业作招工宣传",  # 等 + a verb phrase, not a typed head
+])
+def test_typed_lists_without_names(nlp, text):
+    assert [e for e in ents(nlp, text) if e[1] != "AMOUNT"] == []

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..._util import char_span, non_overlapping
-from .rules import find_companies, find_projects
+from .rules import find_companies, find_list_items, find_projects
 
 RULES_KEY = "entity_rules"
 AMOUNTS_KEY = "amounts"
@@ -34,12 +34,9 @@ class EntityRules:
     def __call__(self, doc: Doc) -> Doc:
         companies = find_companies(doc)
         projects = find_projects(doc, companies)
-        spans = []
-        for label, found in (("COMPANY", companies), ("PROJECT", projects)):
-            for s, e in found:
-                span = _span(doc, s, e, label)
-                if span is not None:
-                    spans.append(span)
+        found = [(s, e, "COMPANY") for s, e in companies] + [(s, e, "PROJECT") for s, e in projects]
+        found += find_list_items(doc)
+        spans = [span for s, e, label in found if (span := _span(doc, s, e, label)) is not None]
         doc.spans[self.spans_key] = spans
         return doc
 

@@ -120,6 +120,8 @@ def find_companies(doc, rules: Rules | None = None) -> list[tuple[int, int]]:
         if _NOT_A_SUFFIX.match(text, m.end()):
             continue  # 公司法, 银行业, 集团化
         left = _extend_left(doc, text, m.start(), r.company_stops, _CJK_NO_DIGIT, 16)
+        if m.start() - left > 2 and text[left] in _GLUED_FUNCTION_CHARS and _starts_glued(doc, left):
+            left += 1  # 如柏优公司: the segmenter glued 如 to an unknown name
         if left == m.start():
             continue
         name = text[left:m.start()]
@@ -202,3 +204,136 @@ def _longest_first(cands: list[tuple[int, int]]) -> list[tuple[int, int]]:
         taken.update(range(s, e))
         chosen.append((s, e))
     return sorted(chosen)
+
+
+# ------------------------------------------------------------------------------------------------- typed lists
+@dataclass(frozen=True)
+class ListRules:
+    company_heads: tuple[str, ...]
+    project_heads: tuple[str, ...]
+    anchor_re: re.Pattern
+    tail_re: re.Pattern
+    max_item: int
+    min_item: int
+    generic: frozenset[str]
+
+
+_CLAUSE_BREAK = "，。；：！？,;:!?（）()《》【】\n"
+_QUOTES = "“”\"‘’'「」『』"
+_GLUED_FUNCTION_CHARS = "对如把被将从在为向以"
+_CONJUNCTIONS = frozenset({"和", "以及", "与", "或"})
+_TAIL_NOT_NAMES = re.compile(r"方面|领域|行业|产业(?!园)|部门|单位|方式|形式|地区|国家|城市|省份|环节")
+
+
+@lru_cache(maxsize=1)
+def default_list_rules() -> ListRules:
+    base = resources.files("policytag.components.entities").joinpath("resources")
+    spec = json.loads(base.joinpath("lists.json").read_text("utf-8"))
+    r = default_rules()
+    counts = "|".join(map(re.escape, spec["count_words"]))
+    heads = spec["company_heads"] + spec["project_heads"]
+    breaks = re.escape(_CLAUSE_BREAK + "、") + r"\s"
+    return ListRules(
+        company_heads=tuple(spec["company_heads"]), project_heads=tuple(spec["project_heads"]),
+        anchor_re=re.compile(rf"(?P<deng>等)|(?P<count>(?:\d+|[一二三四五六七八九十百两几]+)多?(?:{counts}))"),
+        tail_re=re.compile(rf"[^{breaks}]{{0,{int(spec['max_tail'])}}}?(?P<head>{'|'.join(map(re.escape, heads))})"),
+        max_item=int(spec["max_item"]), min_item=int(spec["min_item"]),
+        generic=frozenset(spec["generic_words"]) | r.company_generic | r.project_generic,
+    )
+
+
+def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = None) -> list[tuple[int, int, str]]:
+    """Items of lists closed by a typed head (`A、B等26家企业` → COMPANY A, B; `A、B等30个重点项目` → PROJECT A, B)."""
+    r = rules or default_rules()
+    lr = lists or default_list_rules()
+    text = doc.text
+    stops = r.company_stops | r.project_stops
+    out: list[tuple[int, int, str]] = []
+    for a in lr.anchor_re.finditer(text):
+        tail = lr.tail_re.match(text, a.end())
+        if not tail or _TAIL_NOT_NAMES.search(text, a.end(), tail.start("head")):
+            continue
+        if a.start() > 0 and text[a.start() - 1] == "等":
+            continue  # 等等; and 等30个 is handled at its 等
+        if any(t.text in stops for t in _tokens_in(doc, a.end(), tail.start("head"))):
+            continue  # the words before the head are not a noun phrase (等为企业…, 等政府审批事项上…)
+        head = tail.group("head")
+        label = "COMPANY" if head in lr.company_heads else "PROJECT"
+        # the list: back from the anchor to the clause start, items split at 、
+        begin = a.start()
+        while begin > 0 and text[begin - 1] not in _CLAUSE_BREAK and a.start() - begin < 8 * lr.max_item:
+            begin -= 1
+        pieces, pos = [], begin
+        for part in text[begin:a.start()].split("、"):
+            pieces.extend(_split_conjoined(doc, pos, pos + len(part)))
+            pos += len(part) + 1
+        if a.group("count") and len(pieces) < 2:
+            continue  # a bare count (完成132项工程) is not a list
+        items = []
+        for k, (s, e) in enumerate(pieces):
+            while s < e and text[s] in _QUOTES + " ":
+                s += 1
+            while e > s and text[e - 1] in _QUOTES + " ":
+                e -= 1
+            if k == 0:
+                s = _first_item_start(doc, text, s, e, stops)
+            items.append((s, e))
+        for s, e in items:
+            if _is_name_item(doc, text, s, e, lr):
+                out.append((s, e, label))
+    return out
+
+
+def _first_item_start(doc, text: str, begin: int, end: int, stops) -> int:
+    """The first item starts after the last stop word (a verb, 的, 与…) of its clause."""
+    from ..._util import char_span
+
+    span = char_span(doc, begin, end, alignment_mode="contract")
+    if span is None:
+        return end
+    start = span.start_char
+    for t in span:
+        if t.text in stops:
+            start = t.idx + len(t.text)
+    # a one-character preposition glued to an unknown name by the segmenter (对柏优家居, 如柏优公司)
+    if end - start > 3 and text[start] in _GLUED_FUNCTION_CHARS:
+        start += 1
+    return start
+
+
+def _starts_glued(doc, char: int) -> bool:
+    """The token at `char` is a function character fused with following name characters (如柏, 对柏优)."""
+    tok = _token_at(doc, char)
+    return tok is not None and tok.idx == char and len(tok.text) >= 2
+
+
+def _tokens_in(doc, start: int, end: int) -> list:
+    from ..._util import char_span
+
+    span = char_span(doc, start, end, alignment_mode="contract") if end > start else None
+    return list(span) if span is not None else []
+
+
+def _split_conjoined(doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a list piece at the conjunction tokens 和 / 以及 / 与 (not at 及, which joins parts of one work)."""
+    out, s = [], start
+    for t in _tokens_in(doc, start, end):
+        if t.text in _CONJUNCTIONS and t.idx > s:
+            out.append((s, t.idx))
+            s = t.idx + len(t.text)
+    out.append((s, end))
+    return out
+
+
+def _is_name_item(doc, text: str, s: int, e: int, lr: ListRules) -> bool:
+    item = text[s:e]
+    if "等" in item:
+        return False  # a nested list (供热管网等基础设施建设)
+    if not (lr.min_item <= len(item) <= lr.max_item) or not _CJK.match(item):
+        return False
+    if len(_SCALE.sub("", item)) < 2:
+        return False  # a bare figure (500万千瓦) is an AMOUNT, not a name
+    tokens = _name_tokens(doc, s, e)
+    if not tokens or "".join(tokens) != item:
+        return False  # the item does not sit on token boundaries
+    return not all(t in lr.generic or _SCALE.fullmatch(t) or t.isdigit() for t in tokens)
