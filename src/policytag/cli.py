@@ -141,6 +141,7 @@ def cmd_train(args) -> int:
 
     result = train(corpus_dir=args.corpus, config=args.config, output=args.output, segmenter=args.segmenter,
                    cluener=args.cluener, cluener_limit=args.cluener_limit, max_steps=args.max_steps, seed=args.seed,
+                   supplement=not args.no_supplement,
                    evaluate_test=not args.no_test)
     print(json.dumps(result["metrics"], ensure_ascii=False, indent=1))
     return EXIT_OK
@@ -218,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--segmenter", metavar="DIR", help="tokenizer pipeline to copy (default: models/segmenter)")
     p.add_argument("--cluener", metavar="JSON", help="CLUENER2020 train.json: add its company spans to COMPANY training")
     p.add_argument("--cluener-limit", type=int, default=3000, help="sentences of CLUENER to use (default 3000)")
+    p.add_argument("--no-supplement", action="store_true",
+                   help="leave out the corpus's news supplement (COMPANY/PROJECT sentences) from NER training")
     p.add_argument("--max-steps", type=int, help="override training.max_steps")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-test", action="store_true", help="do not evaluate on the test split after training")

@@ -113,3 +113,34 @@ def test_malformed_line_and_cli_exit_code(small_corpus):
     assert proc.returncode == 1
     assert "seed-004.jsonl" in proc.stderr and "malformed JSON" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_supplement_problems_are_reported(small_corpus):
+    sup = small_corpus.supplement_path
+    sup.parent.mkdir(parents=True, exist_ok=True)
+    good = {"id": "news-x-1-0", "text": "宝山钢铁公司三期工程开工建设。", "source": "t", "split": "train",
+            "entities": [{"start": 0, "end": 6, "label": "COMPANY"}], "by": "annotator:t", "reviewed": True}
+    sup.write_text(json.dumps(good, ensure_ascii=False) + "\n", "utf-8")
+    assert validate(small_corpus) == []
+    assert [r["id"] for r in small_corpus.supplement("train")] == ["news-x-1-0"]
+    assert small_corpus.supplement("dev") == []
+    bad = [dict(good, id="a", entities=[{"start": 0, "end": 99, "label": "COMPANY"}]),
+           dict(good, id="b", entities=[{"start": 0, "end": 6, "label": "AMOUNT"}]),
+           dict(good, id="c", entities=[{"start": 0, "end": 6, "label": "COMPANY"},
+                                         {"start": 2, "end": 10, "label": "PROJECT"}]),
+           dict(good, id="d", split="test"),
+           dict(good, id="news-x-1-0")]
+    sup.write_text("".join(json.dumps(b, ensure_ascii=False) + "\n" for b in [good] + bad) + "{oops\n", "utf-8")
+    problems = validate(small_corpus)
+    for needle in ("outside the text", "'AMOUNT'", "overlapping", "split must be", "duplicate id", "not JSON"):
+        assert any(needle in p for p in problems), (needle, problems)
+
+
+def test_supplement_must_not_contain_test_sentences(small_corpus):
+    test_doc = small_corpus.split_docs("test")[0]
+    text = next(r["text"] for r in small_corpus.records(test_doc) if len(r["text"]) >= 20)
+    sup = small_corpus.supplement_path
+    sup.parent.mkdir(parents=True, exist_ok=True)
+    sup.write_text(json.dumps({"id": "leak", "text": text, "split": "train", "entities": []},
+                              ensure_ascii=False) + "\n", "utf-8")
+    assert any("occurs in a test document" in p for p in validate(small_corpus))

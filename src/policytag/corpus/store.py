@@ -68,6 +68,17 @@ class Corpus:
     def doc_path(self, doc: str) -> Path:
         return self.annotations_dir / f"{doc}.jsonl"
 
+    @property
+    def supplement_path(self) -> Path:
+        """COMPANY/PROJECT-only sentences (news) that add NER training data; never used for evaluation."""
+        return self.root / "supplement" / "news-entities.jsonl"
+
+    def supplement(self, split: str | None = None) -> list[dict]:
+        if not self.supplement_path.exists():
+            return []
+        rows = [json.loads(line) for line in self.supplement_path.read_text("utf-8").splitlines() if line.strip()]
+        return [r for r in rows if r.get("reviewed") and (split is None or r["split"] == split)]
+
     # --------------------------------------------------------------- reading
     def doc_ids(self) -> list[str]:
         if not self.annotations_dir.is_dir():
@@ -138,6 +149,8 @@ class Corpus:
             h.update(self.doc_path(doc).read_bytes())
         if self.splits_path.exists():
             h.update(self.splits_path.read_bytes())
+        if self.supplement_path.exists():
+            h.update(self.supplement_path.read_bytes())
         return h.hexdigest()[:12]
 
     # --------------------------------------------------------------- writing

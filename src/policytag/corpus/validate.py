@@ -45,6 +45,7 @@ def validate(corpus: Corpus, *, check_sources: bool = True) -> list[str]:
         records_by_doc[doc] = recs
 
     problems.extend(_split_problems(corpus, texts_by_doc))
+    problems.extend(_supplement_problems(corpus, records_by_doc))
     if check_sources:
         problems.extend(_source_problems(corpus, records_by_doc))
     return problems
@@ -117,4 +118,57 @@ def _source_problems(corpus: Corpus, records_by_doc: dict[str, list[dict]]) -> l
                 problems.append(f"{path}:{lineno}: source_span [{s}, {e}) beyond the raw text ({len(report.source)} chars)")
             elif report.normalize(report.source[s:e]) != rec.get("text"):
                 problems.append(f"{path}:{lineno}: text does not match the raw report at source_span [{s}, {e})")
+    return problems
+
+
+SUPPLEMENT_LABELS = ("COMPANY", "PROJECT")
+
+
+def _supplement_problems(corpus: Corpus, records_by_doc: dict[str, list[dict]]) -> list[str]:
+    """The news supplement: valid records, offsets inside the text, no overlaps, and no sentence taken from a test
+    document (it trains the NER, so it must not leak the test split)."""
+    import json
+
+    path = corpus.supplement_path
+    if not path.exists():
+        return []
+    problems: list[str] = []
+    test_text = "\n".join(r.get("text", "") for d in (corpus.splits().get("test") or [])
+                           for r in records_by_doc.get(d, []))
+    seen: set[str] = set()
+    for lineno, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        where = f"{path}:{lineno}"
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{where}: not JSON ({exc.msg})")
+            continue
+        text, rid, ents = rec.get("text"), rec.get("id"), rec.get("entities")
+        if not isinstance(text, str) or not text or not isinstance(rid, str) or not isinstance(ents, list):
+            problems.append(f"{where}: a record needs id, text and an entities list")
+            continue
+        if rid in seen:
+            problems.append(f"{where}: duplicate id {rid!r}")
+        seen.add(rid)
+        if rec.get("split") not in ("train", "dev"):
+            problems.append(f"{where}: split must be train or dev, not {rec.get('split')!r}")
+        if len(text) >= 20 and text in test_text:
+            problems.append(f"{where}: sentence {rid} occurs in a test document")
+        spans = []
+        for e in ents:
+            s, t, lab = e.get("start"), e.get("end"), e.get("label")
+            if lab not in SUPPLEMENT_LABELS:
+                problems.append(f"{where}: label {lab!r} (the supplement has {', '.join(SUPPLEMENT_LABELS)} only)")
+            if not (isinstance(s, int) and isinstance(t, int) and 0 <= s < t <= len(text)):
+                problems.append(f"{where}: entity offsets {s}..{t} outside the text")
+                continue
+            if text[s:t] != text[s:t].strip():
+                problems.append(f"{where}: entity {text[s:t]!r} has surrounding spaces")
+            spans.append((s, t))
+        spans.sort()
+        for (a, b), (c, d) in zip(spans, spans[1:]):
+            if c < b:
+                problems.append(f"{where}: overlapping entities {text[a:b]!r} / {text[c:d]!r}")
     return problems

@@ -77,6 +77,15 @@ def cluener_docs(tokenizer_nlp, path: Path, stats: Counter, limit: int | None = 
     return docs
 
 
+def supplement_docs(tokenizer_nlp, corpus: Corpus, split: str, stats: Counter) -> list[Doc]:
+    """The corpus supplement's sentences of `split` (COMPANY/PROJECT annotated, everything else outside)."""
+    docs = []
+    for rec in corpus.supplement(split):
+        docs.append(make_doc(tokenizer_nlp, rec["text"], rec["entities"], None, stats))
+        stats["supplement_docs"] += 1
+    return docs
+
+
 def _non_overlapping(ents: list[dict]) -> list[dict]:
     out: list[dict] = []
     for e in sorted(ents, key=lambda x: (-(x["end"] - x["start"]), x["start"])):
@@ -85,12 +94,19 @@ def _non_overlapping(ents: list[dict]) -> list[dict]:
     return sorted(out, key=lambda x: x["start"])
 
 
-def build_docbin(corpus: Corpus, split: str, tokenizer_nlp, out: Path, extra: list[Doc] = ()) -> Counter:
+def build_docbin(corpus: Corpus, split: str, tokenizer_nlp, out: Path, extra: list[Doc] = (),
+                 purpose: str = "all") -> Counter:
+    """A DocBin of the split. purpose "ner": only paragraphs whose entities were annotated, without cats; "textcat":
+    only categorized paragraphs, without entities; "all": both (entities missing where not annotated)."""
     stats: Counter = Counter()
     db = DocBin(store_user_data=False)
     for rec in corpus.iter_records(split):
         ents = rec["entities"] if rec["entities"] is not None and rec.get("entities_reviewed") else None
         cat = rec["category"]["label"] if rec["category"] else None
+        if purpose == "ner":
+            cat = None
+        elif purpose == "textcat":
+            ents = None
         if ents is None and cat is None:
             continue
         db.add(make_doc(tokenizer_nlp, rec["text"], ents, cat, stats))

@@ -16,7 +16,7 @@ from ..evaluate import evaluate
 from ..evaluate.metrics import category_scores
 from ..pipeline.loading import PIPELINE_NAME, SEGMENTER_NAME, build_rules_pipeline, models_dir
 from ..pipeline.tagging import make_docs
-from .data import build_docbin, category_examples, cluener_docs
+from .data import build_docbin, category_examples, cluener_docs, supplement_docs
 
 REPO = Path(__file__).resolve().parents[3]
 LICENSE = ("code Apache-2.0; segmentation model trained on SIGHAN 2005 bakeoff data (PKU, MSR): "
@@ -64,10 +64,40 @@ def choose_category_mode(nlp, corpus: Corpus, sk: SklearnCategoryModel) -> tuple
     return mode, float(w or 0.5), results
 
 
+NER_STEPS = 2000  # measured on the dev split (training/RESULTS.md)
+TEXTCAT_STEPS = 2000
+STAGE_EVAL_FREQUENCY = {"ner": 250, "textcat": 500}
+
+
+def choose_merge_policy(nlp, corpus: Corpus) -> tuple[str, dict]:
+    """The COMPANY/PROJECT merge policy with the best micro-F1 on the dev split's annotated paragraphs and the
+    supplement's dev sentences."""
+    from ..components.entities.component import POLICIES
+
+    items = [(r["text"], r["entities"]) for r in corpus.iter_records("dev")
+             if r["entities"] is not None and r.get("entities_reviewed")]
+    items += [(r["text"], r["entities"]) for r in corpus.supplement("dev")]
+    merge = nlp.get_pipe("policytag_entity_merge")
+    before = [n for n in nlp.pipe_names[: nlp.pipe_names.index("policytag_entity_merge")]]
+    counts = {p: Counter() for p in POLICIES}
+    with nlp.select_pipes(enable=before):
+        docs = list(nlp.pipe(t for t, _ in items))
+    for doc, (_, ents) in zip(docs, items):
+        gold = {(e["start"], e["end"], e["label"]) for e in ents if e["label"] in ("COMPANY", "PROJECT")}
+        for policy in POLICIES:
+            merge.policy = policy
+            pred = {(s.start_char, s.end_char, s.label_) for s in merge.named(doc)}
+            counts[policy].update(tp=len(gold & pred), fp=len(pred - gold), fn=len(gold - pred))
+    scores = {p: 2 * c["tp"] / max(1, 2 * c["tp"] + c["fp"] + c["fn"]) for p, c in counts.items()}
+    best = max(POLICIES, key=lambda p: (scores[p], p == "longest"))
+    merge.policy = best
+    return best, {p: round(v, 4) for p, v in scores.items()}
+
+
 def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = None, output: str | Path | None = None,
           segmenter: str | Path | None = None, cluener: str | Path | None = None, cluener_limit: int = 3000,
           max_steps: int | None = None, seed: int = 0, work_dir: str | Path | None = None,
-          evaluate_test: bool = True) -> dict:
+          evaluate_test: bool = True, supplement: bool = True) -> dict:
     import spacy
     from spacy.cli.train import train as spacy_train
 
@@ -88,22 +118,40 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
         cstats: Counter = Counter()
         extra = cluener_docs(tok, Path(cluener), cstats, limit=cluener_limit, seed=seed)
         stats["cluener"] = dict(cstats)
-    stats["train"] = dict(build_docbin(corpus, "train", tok, work / "train.spacy", extra))
-    stats["dev"] = dict(build_docbin(corpus, "dev", tok, work / "dev.spacy"))
-    log(f"training data: {json.dumps(stats, ensure_ascii=False)}")
+    dev_extra = []
+    if supplement:  # the news supplement: NER sentences, its own train/dev parts (corpus/supplement)
+        sstats: Counter = Counter()
+        extra = extra + supplement_docs(tok, corpus, "train", sstats)
+        dev_extra = supplement_docs(tok, corpus, "dev", sstats)
+        stats["supplement"] = dict(sstats)
+    # Two spaCy stages from the one config: the NER (with tok2vec) on the paragraphs and sentences whose entities
+    # were annotated, selected on entity F1; the textcat (bag of words, no tok2vec) on categorized paragraphs,
+    # selected on macro-F1. Training them apart lets each see only its own data in every batch.
+    base = {"paths.segmenter": str(segmenter), "system.seed": seed, "training.seed": seed}
+    stage_dirs = {}
+    for stage, pipeline, weights, steps, train_extra, dev_extras in (
+            ("ner", ["tok2vec", "ner"], {"ents_f": 1.0}, NER_STEPS, extra, dev_extra),
+            ("textcat", ["textcat"], {"cats_score": 1.0}, TEXTCAT_STEPS, [], [])):
+        st = {"train": dict(build_docbin(corpus, "train", tok, work / f"{stage}-train.spacy", train_extra, stage)),
+              "dev": dict(build_docbin(corpus, "dev", tok, work / f"{stage}-dev.spacy", dev_extras, stage))}
+        stats[stage] = st
+        log(f"{stage} training data: {json.dumps(st, ensure_ascii=False)}")
+        if stage == "ner" and not st["train"].get("gold_entities") and not extra:
+            continue  # a corpus without entity annotations: no NER
+        overrides = dict(base, **{"paths.train": str(work / f"{stage}-train.spacy"),
+                                  "paths.dev": str(work / f"{stage}-dev.spacy"), "nlp.pipeline": pipeline,
+                                  "training.score_weights": weights,
+                                  "training.eval_frequency": STAGE_EVAL_FREQUENCY[stage],
+                                  "training.max_steps": max_steps if max_steps is not None else steps})
+        spacy_train(config, work / stage, overrides=overrides, use_gpu=-1)
+        stage_dirs[stage] = work / stage / "model-best"
+        log(f"spacy {stage} stage done at {time.time() - t0:.0f} s")
 
-    overrides = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"),
-                 "paths.segmenter": str(segmenter), "system.seed": seed, "training.seed": seed}
-    if max_steps is not None:
-        overrides["training.max_steps"] = max_steps
-    has_ner = stats["train"].get("ner_docs", 0) + stats["train"].get("cluener_docs", 0) > 0
-    if not has_ner:
-        overrides["nlp.pipeline"] = ["tok2vec", "textcat"]
-        overrides["training.score_weights"] = {"cats_score": 1.0}
-    spacy_train(config, work / "spacy", overrides=overrides, use_gpu=-1)
-    log(f"spacy train done in {time.time() - t0:.0f} s")
-
-    nlp = spacy.load(work / "spacy" / "model-best")
+    if "ner" in stage_dirs:
+        nlp = spacy.load(stage_dirs["ner"])
+        nlp.add_pipe("textcat", source=spacy.load(stage_dirs["textcat"]))
+    else:
+        nlp = spacy.load(stage_dirs["textcat"])
     # rule components run first: the AMOUNT recognizer splits tokens, which must happen before tok2vec
     if _has("policytag_amounts"):
         nlp.add_pipe("policytag_amounts", first=True)
@@ -112,6 +160,12 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
         nlp.add_pipe("policytag_entity_rules", first=True)
     nlp.add_pipe("policytag_entity_merge", last=True)
     clf = nlp.add_pipe("policytag_paragraph_classifier", last=True)
+    policy, policy_scores = ("longest", {})
+    if "ner" in nlp.pipe_names:
+        policy, policy_scores = choose_merge_policy(nlp, corpus)
+        nlp.remove_pipe("policytag_entity_merge")
+        nlp.add_pipe("policytag_entity_merge", before="policytag_paragraph_classifier", config={"policy": policy})
+        log(f"entity merge policy on dev: {policy}; COMPANY/PROJECT micro-F1 {json.dumps(policy_scores)}")
 
     xs, ys = category_examples(corpus, "train")
     sk = SklearnCategoryModel(seed=seed).fit(xs, ys)
@@ -135,9 +189,11 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
         "sources": [
             {"name": "policytag corpus", "version": corpus.version(), "url": "corpus/ in the policytag repository"},
             {"name": "SIGHAN 2005 bakeoff (PKU, MSR) segmentation model", "license": "non-commercial research use"},
-        ] + ([{"name": "CLUENER2020 company spans", "url": "github hemingkx/CLUENER2020 @ 4bfd0b5",
+        ] + ([{"name": "SIGHAN 2005 bakeoff news sentences annotated for COMPANY/PROJECT (corpus/supplement)",
+               "license": "non-commercial research use"}] if supplement else []) + ([{"name": "CLUENER2020 company spans", "url": "github hemingkx/CLUENER2020 @ 4bfd0b5",
                "license": "research benchmark, no licence stated"}] if cluener else []),
-        "policytag": {"corpus_version": corpus.version(), "seed": seed, "category_mode": mode,
+        "policytag": {"corpus_version": corpus.version(), "seed": seed, "category_mode": mode, "merge_policy": policy,
+                      "dev_merge_policies": policy_scores,
                       "textcat_weight": weight, "dev_category_modes": dev_scores, "training_data": stats,
                       "metrics": metrics, "train_seconds": round(time.time() - t0)},
     })

@@ -72,6 +72,34 @@ def test_merge_prefers_the_model_over_rules_at_equal_length():
     assert [(e.text, e.label_) for e in doc.ents] == [("三阳公司", "PROJECT")]
 
 
+@pytest.mark.parametrize("policy, expected", [
+    # model: 华奥汽车项目 (PROJECT, chars 0-6); rules: 华奥汽车项目二期 (PROJECT, 0-8) and 腾骏公司 (COMPANY, 9-13);
+    # amount: 5亿元 (14-17)
+    ("longest", [("华奥汽车项目二期", "PROJECT"), ("腾骏公司", "COMPANY"), ("5亿元", "AMOUNT")]),
+    ("model_first", [("华奥汽车项目", "PROJECT"), ("腾骏公司", "COMPANY"), ("5亿元", "AMOUNT")]),
+    ("rules_first", [("华奥汽车项目二期", "PROJECT"), ("腾骏公司", "COMPANY"), ("5亿元", "AMOUNT")]),
+    ("model_only", [("华奥汽车项目", "PROJECT"), ("5亿元", "AMOUNT")]),
+])
+def test_merge_policies(policy, expected):
+    from policytag.components.entities.component import EntityMerge
+
+    nlp = spacy.blank("zh")
+    doc = nlp.make_doc("华奥汽车项目二期、腾骏公司投资5亿元")
+    assert [t.text for t in doc][:1] == ["华"]  # character tokens: offsets below are token offsets
+    doc.spans["entity_rules"] = [Span(doc, 0, 8, label="PROJECT"), Span(doc, 9, 13, label="COMPANY")]
+    doc.spans["amounts"] = [Span(doc, 15, 18, label="AMOUNT")]
+    doc.ents = [Span(doc, 0, 6, label="PROJECT")]
+    doc = EntityMerge(nlp, "m", policy=policy)(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
+def test_merge_rejects_an_unknown_policy():
+    from policytag.components.entities.component import EntityMerge
+
+    with pytest.raises(ValueError, match="unknown policy"):
+        EntityMerge(spacy.blank("zh"), "m", policy="vote")
+
+
 def test_rules_are_linear_in_text_length(nlp):
     # a 200k-character paragraph must not take quadratic time (it used to): a correctness check of the
     # helpers on a long doc, with every span aligned and inside the text

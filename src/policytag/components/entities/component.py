@@ -1,13 +1,8 @@
 """spaCy factories: `policytag_entity_rules` (rule-based COMPANY/PROJECT candidates) and `policytag_entity_merge`
 (the merge policy that makes the final flat, non-overlapping doc.ents).
 
-Merge policy (ANNOTATION.md §3: flat, non-overlapping, the longer span wins):
-1. Candidates: the trained NER's entities (doc.ents when the merge runs), rule spans (doc.spans["entity_rules"]) and
-   AMOUNT spans (doc.spans["amounts"]).
-2. Longer spans win over shorter overlapping ones, so a PROJECT that contains a company or an amount is kept whole and
-   the inner mentions are dropped.
-3. Between overlapping spans of equal length: AMOUNT rules over the NER (their readings are exact), then the NER over
-   COMPANY/PROJECT rules (the model has seen the context), then the earlier span.
+Merge policy (ANNOTATION.md §3: flat, non-overlapping): see EntityMerge. Candidates are the trained NER's entities
+(doc.ents when the merge runs), rule spans (doc.spans["entity_rules"]) and AMOUNT spans (doc.spans["amounts"]).
 """
 
 from __future__ import annotations
@@ -16,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..._util import char_span, non_overlapping
+from ...pipeline.align import split_at
 from .rules import find_companies, find_list_items, find_projects
 
 RULES_KEY = "entity_rules"
@@ -36,6 +32,7 @@ class EntityRules:
         projects = find_projects(doc, companies)
         found = [(s, e, "COMPANY") for s, e in companies] + [(s, e, "PROJECT") for s, e in projects]
         found += find_list_items(doc)
+        split_at(doc, [x for s, e, _ in found for x in (s, e)])  # a name glued to its neighbour (专用车等)
         spans = [span for s, e, label in found if (span := _span(doc, s, e, label)) is not None]
         doc.spans[self.spans_key] = spans
         return doc
@@ -47,26 +44,56 @@ class EntityRules:
         return self
 
 
+POLICIES = ("longest", "model_first", "rules_first", "model_only")
+
+
+def _overlaps(span: Span, chosen: list[Span]) -> bool:
+    return any(span.start_char < c.end_char and c.start_char < span.end_char for c in chosen)
+
+
 class EntityMerge:
+    """Final doc.ents from the trained NER's COMPANY/PROJECT, the rule spans and the AMOUNT spans.
+
+    COMPANY/PROJECT, by `policy` (chosen on the dev split by `policytag train`, recorded in the pipeline config):
+    - "longest": all candidates together, the longer span wins, the model wins a tie;
+    - "model_first": the model's entities, then each rule span that overlaps none of them;
+    - "rules_first": the rule spans (longer wins among them), then each model entity that overlaps none of them;
+    - "model_only": the model's entities alone.
+    Then AMOUNT spans join: a longer COMPANY/PROJECT containing an amount keeps it (ANNOTATION.md: the project
+    wins), otherwise the AMOUNT wins (its reading is exact)."""
+
     PRIORITY = {"amount_rule": 3, "model": 2, "rule": 1}
 
     def __init__(self, nlp: Language, name: str, rules_key: str = RULES_KEY, amounts_key: str = AMOUNTS_KEY,
-                 use_rules: bool = True):
+                 use_rules: bool = True, policy: str = "longest"):
+        if policy not in POLICIES:
+            raise ValueError(f"policytag_entity_merge: unknown policy {policy!r} (one of {', '.join(POLICIES)})")
         self.name = name
         self.rules_key = rules_key
         self.amounts_key = amounts_key
         self.use_rules = use_rules
+        self.policy = policy
+
+    def named(self, doc: Doc) -> list[Span]:
+        """The COMPANY/PROJECT spans chosen by the policy (before AMOUNT spans join)."""
+        model = [e for e in doc.ents if e.label_ != "AMOUNT"]
+        rules = list(doc.spans[self.rules_key]) if self.use_rules and self.rules_key in doc.spans else []
+        by_length = lambda s: (-len(s.text), s.start_char)  # noqa: E731
+        if self.policy == "model_only" or not rules:
+            return non_overlapping(model, key=by_length)
+        if self.policy == "longest":
+            prio = {id(s): 1 for s in rules}
+            return non_overlapping(model + rules, key=lambda s: (-len(s.text), prio.get(id(s), 0), s.start_char))
+        first, second = (model, rules) if self.policy == "model_first" else (rules, model)
+        chosen = non_overlapping(first, key=by_length)
+        chosen += [s for s in non_overlapping(second, key=by_length) if not _overlaps(s, chosen)]
+        return chosen
 
     def __call__(self, doc: Doc) -> Doc:
-        cands: list[tuple[Span, int]] = [(e, self.PRIORITY["model"]) for e in doc.ents if e.label_ != "AMOUNT"]
-        if self.use_rules and self.rules_key in doc.spans:
-            cands += [(s, self.PRIORITY["rule"]) for s in doc.spans[self.rules_key]]
-        if self.amounts_key in doc.spans:
-            cands += [(s, self.PRIORITY["amount_rule"]) for s in doc.spans[self.amounts_key]]
-        prio = {id(span): p for span, p in cands}
-        chosen = non_overlapping([s for s, _ in cands],
-                                 key=lambda s: (-len(s.text), -prio[id(s)], s.start_char))
-        doc.ents = chosen
+        named = self.named(doc)
+        amounts = list(doc.spans[self.amounts_key]) if self.amounts_key in doc.spans else []
+        prio = {id(s): 1 for s in amounts}
+        doc.ents = non_overlapping(named + amounts, key=lambda s: (-len(s.text), -prio.get(id(s), 0), s.start_char))
         return doc
 
     def to_disk(self, path, exclude=tuple()):
@@ -82,6 +109,8 @@ def make_entity_rules(nlp: Language, name: str, spans_key: str) -> EntityRules:
 
 
 @Language.factory("policytag_entity_merge",
-                  default_config={"rules_key": RULES_KEY, "amounts_key": AMOUNTS_KEY, "use_rules": True})
-def make_entity_merge(nlp: Language, name: str, rules_key: str, amounts_key: str, use_rules: bool) -> EntityMerge:
-    return EntityMerge(nlp, name, rules_key, amounts_key, use_rules)
+                  default_config={"rules_key": RULES_KEY, "amounts_key": AMOUNTS_KEY, "use_rules": True,
+                                  "policy": "longest"})
+def make_entity_merge(nlp: Language, name: str, rules_key: str, amounts_key: str, use_rules: bool,
+                      policy: str) -> EntityMerge:
+    return EntityMerge(nlp, name, rules_key, amounts_key, use_rules, policy)

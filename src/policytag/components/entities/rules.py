@@ -216,6 +216,7 @@ class ListRules:
     max_item: int
     min_item: int
     generic: frozenset[str]
+    tail_stops: frozenset[str]
 
 
 _CLAUSE_BREAK = "，。；：！？,;:!?（）()《》【】\n"
@@ -239,6 +240,7 @@ def default_list_rules() -> ListRules:
         tail_re=re.compile(rf"[^{breaks}]{{0,{int(spec['max_tail'])}}}?(?P<head>{'|'.join(map(re.escape, heads))})"),
         max_item=int(spec["max_item"]), min_item=int(spec["min_item"]),
         generic=frozenset(spec["generic_words"]) | r.company_generic | r.project_generic,
+        tail_stops=frozenset(spec["tail_stops"]),
     )
 
 
@@ -255,7 +257,7 @@ def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = N
             continue
         if a.start() > 0 and text[a.start() - 1] == "等":
             continue  # 等等; and 等30个 is handled at its 等
-        if any(t.text in stops for t in _tokens_in(doc, a.end(), tail.start("head"))):
+        if any(t.text in lr.tail_stops for t in _tokens_in(doc, a.end(), tail.start("head"))):
             continue  # the words before the head are not a noun phrase (等为企业…, 等政府审批事项上…)
         head = tail.group("head")
         label = "COMPANY" if head in lr.company_heads else "PROJECT"
@@ -333,7 +335,11 @@ def _is_name_item(doc, text: str, s: int, e: int, lr: ListRules) -> bool:
         return False
     if len(_SCALE.sub("", item)) < 2:
         return False  # a bare figure (500万千瓦) is an AMOUNT, not a name
-    tokens = _name_tokens(doc, s, e)
-    if not tokens or "".join(tokens) != item:
-        return False  # the item does not sit on token boundaries
+    from ..._util import char_span
+
+    span = char_span(doc, s, e, alignment_mode="expand")
+    if span is None:
+        return False
+    # tokens of the item; a glued neighbour (车等 in 专用车等) is cut off, the component splits that token
+    tokens = [t.text[max(0, s - t.idx): e - t.idx] for t in span]
     return not all(t in lr.generic or _SCALE.fullmatch(t) or t.isdigit() for t in tokens)
