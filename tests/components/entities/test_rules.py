@@ -126,6 +126,19 @@ def test_typed_list_items(nlp, text, expected):
     assert [(t, lab) for t, lab in ents(nlp, text) if lab != "AMOUNT"] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # redacted proper names (x, **) are names; redacted figures (**个, xx万元) and a bare ** are not
+    ("加快建设**建筑固废循环处理、**含油废物综合利用等项目", [("**建筑固废循环处理", "PROJECT"),
+                                                ("**含油废物综合利用", "PROJECT")]),
+    ("今年**油田炼油厂将进行停产检修", [("**油田炼油厂", "COMPANY")]),
+    ("争取**抽水蓄能电站获批建设", [("**抽水蓄能电站", "PROJECT")]),
+    ("重点对投资亿元以上的**个项目实行包抓责任制", []),
+    ("支持**等项目加快建成", []),
+])
+def test_redacted_names(nlp, text, expected):
+    assert [(t, lab) for t, lab in ents(nlp, text) if lab != "AMOUNT"] == expected
+
+
 @pytest.mark.parametrize("text", [
     "完成了道路、绿化、防洪、供电、通信等基础设施工程",  # generic kinds of works
     "新开工项目132项，完成投资5亿元",  # a bare count is not a list

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-_CJK = re.compile(r"^[\u3400-\u9fffA-Za-z0-9xX]+$")
-_CJK_NO_DIGIT = re.compile(r"^[\u3400-\u9fffA-Za-zxX]+$")
+# name characters; * is a redaction mark (**电化学储能电站, **油田炼油厂: a redacted proper name, ANNOTATION.md §3)
+_CJK = re.compile(r"^[\u3400-\u9fffA-Za-z0-9xX*]+$")
+_CJK_NO_DIGIT = re.compile(r"^[\u3400-\u9fffA-Za-zxX*]+$")
+# a redaction mark standing for a name, not for a number (**个项目, xx万元 are redacted figures)
+_REDACTED = re.compile(r"(?<![A-Za-z\d.])(?:[xX]{1,3}|\*{1,3})(?![A-Za-z\d.*%个项家户万亿千百元台套人次座条倍年月日])")
 # a capacity or scale figure (not a count such as 13项): 330千伏, 4万吨, 50mw, 2x66万千瓦
 _NOT_A_SUFFIX = re.compile(r"[法业化债制军]")
 _CAPACITY_AFTER = re.compile(r"\d[\d.]*\s*(?:万|亿)?(?:千瓦|兆瓦|吉瓦|[mMgG][wW]|千伏|吨)")
@@ -173,7 +176,8 @@ def find_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[i
         has_phase = any(ph in span_text for ph in r.phases)
         has_owner = any(cs < m.start() and ce > left for cs, ce in _near(companies, left, m.start()))
         has_scale = bool(_SCALE.search(text[left:m.start()]))
-        if not (has_phase or has_owner or has_scale):
+        has_name = bool(_REDACTED.search(text[left:m.start()]))
+        if not (has_phase or has_owner or has_scale or has_name):
             continue  # high precision: the trained NER finds projects named otherwise
         if tokens and tokens[0] in r.project_generic:
             continue
@@ -333,6 +337,10 @@ def _is_name_item(doc, text: str, s: int, e: int, lr: ListRules) -> bool:
         return False  # a nested list (供热管网等基础设施建设)
     if not (lr.min_item <= len(item) <= lr.max_item) or not _CJK.match(item):
         return False
+    if _REDACTED.search(item) and re.search(r"[\u3400-\u9fff]", item) or re.fullmatch(r"[xX*]+\d.*", item):
+        return True  # a redacted proper name (**聚光材料, x100兆瓦)
+    if not re.search(r"[\u3400-\u9fff]", item):
+        return False  # a bare redaction (**) or code is no name
     if len(_SCALE.sub("", item)) < 2:
         return False  # a bare figure (500万千瓦) is an AMOUNT, not a name
     from ..._util import char_span
