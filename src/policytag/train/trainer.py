@@ -82,7 +82,7 @@ def choose_merge_policy(nlp, corpus: Corpus) -> tuple[str, dict]:
     if n_report < MIN_DEV_ENTITIES:
         items += [(r["text"], r["entities"]) for r in corpus.supplement("dev")]
     merge = nlp.get_pipe("policytag_entity_merge")
-    before = [n for n in nlp.pipe_names[: nlp.pipe_names.index("policytag_entity_merge")]]
+    before = nlp.pipe_names[: nlp.pipe_names.index("policytag_entity_merge")]
     counts = {p: Counter() for p in POLICIES}
     with nlp.select_pipes(enable=before):
         docs = list(nlp.pipe(t for t, _ in items))
