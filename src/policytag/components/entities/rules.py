@@ -103,11 +103,16 @@ def _aligned(doc, start: int, end: int) -> bool:
     return char_span(doc, start, end) is not None
 
 
-def _name_tokens(doc, start: int, end: int) -> list[str]:
+def _tokens_in(doc, start: int, end: int) -> list:
+    """The tokens wholly inside [start, end)."""
     from ..._util import char_span
 
-    span = char_span(doc, start, end, alignment_mode="contract")
-    return [t.text for t in span] if span is not None else []
+    span = char_span(doc, start, end, alignment_mode="contract") if end > start else None
+    return list(span) if span is not None else []
+
+
+def _name_tokens(doc, start: int, end: int) -> list[str]:
+    return [t.text for t in _tokens_in(doc, start, end)]
 
 
 def find_companies(doc, rules: Rules | None = None) -> list[tuple[int, int]]:
@@ -123,8 +128,7 @@ def find_companies(doc, rules: Rules | None = None) -> list[tuple[int, int]]:
         if _NOT_A_SUFFIX.match(text, m.end()):
             continue  # 公司法, 银行业, 集团化
         left = _extend_left(doc, text, m.start(), r.company_stops, _CJK_NO_DIGIT, 16)
-        if m.start() - left > 2 and text[left] in _GLUED_FUNCTION_CHARS and _starts_glued(doc, left):
-            left += 1  # 如柏优公司: the segmenter glued 如 to an unknown name
+        left = _skip_glued_function_char(doc, text, left, m.start(), min_rest=2)
         if left == m.start():
             continue
         name = text[left:m.start()]
@@ -275,7 +279,6 @@ def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = N
             pos += len(part) + 1
         if a.group("count") and len(pieces) < 2:
             continue  # a bare count (完成132项工程) is not a list
-        items = []
         for k, (s, e) in enumerate(pieces):
             while s < e and text[s] in _QUOTES + " ":
                 s += 1
@@ -283,8 +286,6 @@ def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = N
                 e -= 1
             if k == 0:
                 s = _first_item_start(doc, text, s, e, stops)
-            items.append((s, e))
-        for s, e in items:
             if _is_name_item(doc, text, s, e, lr):
                 out.append((s, e, label))
     return out
@@ -301,23 +302,17 @@ def _first_item_start(doc, text: str, begin: int, end: int, stops) -> int:
     for t in span:
         if t.text in stops:
             start = t.idx + len(t.text)
-    # a one-character preposition glued to an unknown name by the segmenter (对柏优家居, 如柏优公司)
-    if end - start > 3 and text[start] in _GLUED_FUNCTION_CHARS:
-        start += 1
+    return _skip_glued_function_char(doc, text, start, end, min_rest=3)
+
+
+def _skip_glued_function_char(doc, text: str, start: int, end: int, min_rest: int) -> int:
+    """Skip a one-character preposition the segmenter glued to an unknown name (如柏优公司, 对柏优家居): the name then
+    starts one character later, if more than `min_rest` characters remain."""
+    tok = _token_at(doc, start)
+    if end - start > min_rest and text[start] in _GLUED_FUNCTION_CHARS and tok is not None and tok.idx == start \
+            and len(tok.text) >= 2:
+        return start + 1
     return start
-
-
-def _starts_glued(doc, char: int) -> bool:
-    """The token at `char` is a function character fused with following name characters (如柏, 对柏优)."""
-    tok = _token_at(doc, char)
-    return tok is not None and tok.idx == char and len(tok.text) >= 2
-
-
-def _tokens_in(doc, start: int, end: int) -> list:
-    from ..._util import char_span
-
-    span = char_span(doc, start, end, alignment_mode="contract") if end > start else None
-    return list(span) if span is not None else []
 
 
 def _split_conjoined(doc, start: int, end: int) -> list[tuple[int, int]]:
