@@ -220,7 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cluener", metavar="JSON", help="CLUENER2020 train.json: add its company spans to COMPANY training")
     p.add_argument("--cluener-limit", type=int, default=3000, help="sentences of CLUENER to use (default 3000)")
     p.add_argument("--no-supplement", action="store_true",
-                   help="leave out the corpus's news supplement (COMPANY/PROJECT sentences) from NER training")
+                   help="leave out the corpus supplements (COMPANY/PROJECT-only news sentences and report "
+                        "paragraphs) from NER training")
     p.add_argument("--max-steps", type=int, help="override training.max_steps")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-test", action="store_true", help="do not evaluate on the test split after training")

@@ -144,3 +144,41 @@ def test_supplement_must_not_contain_test_sentences(small_corpus):
     sup.write_text(json.dumps({"id": "leak", "text": text, "split": "train", "entities": []},
                               ensure_ascii=False) + "\n", "utf-8")
     assert any("occurs in a test document" in p for p in validate(small_corpus))
+
+
+
+def _report_row(corpus: Corpus, doc_split: str, **kw) -> dict:
+    doc = corpus.split_docs(doc_split)[0]
+    rec = next(r for r in corpus.records(doc) if r["kind"] == "body" and len(r["text"]) >= 20)
+    row = {"id": rec["id"], "doc": doc, "text": rec["text"], "source": "t", "split": doc_split, "entities": [],
+           "by": "annotator:t", "reviewed": True}
+    return dict(row, **kw)
+
+
+def test_report_supplement_is_checked_against_the_corpus(small_corpus):
+    sup = small_corpus.report_supplement_path
+    sup.parent.mkdir(parents=True, exist_ok=True)
+    good = _report_row(small_corpus, "train", entities=[{"start": 0, "end": 2, "label": "PROJECT"}])
+    sup.write_text(json.dumps(good, ensure_ascii=False) + "\n", "utf-8")
+    assert validate(small_corpus) == []
+    assert [r["id"] for r in small_corpus.supplement("train", source="reports")] == [good["id"]]
+    assert [r["id"] for r in small_corpus.supplement("train")] == [good["id"]]
+    assert small_corpus.supplement("train", source="news") == []
+    for row, needle in ((dict(good, split="dev"), "is marked 'dev'"),
+                        (dict(good, id=good["doc"] + "#9999"), "not in the corpus"),
+                        (dict(good, text=good["text"][:-1]), "differs from the corpus paragraph")):
+        sup.write_text(json.dumps(row, ensure_ascii=False) + "\n", "utf-8")
+        assert any(needle in p for p in validate(small_corpus)), (needle, validate(small_corpus))
+
+
+def test_report_supplement_never_holds_test_or_reviewed_paragraphs(small_corpus):
+    sup = small_corpus.report_supplement_path
+    sup.parent.mkdir(parents=True, exist_ok=True)
+    leak = _report_row(small_corpus, "test", split="train")
+    sup.write_text(json.dumps(leak, ensure_ascii=False) + "\n", "utf-8")
+    assert any("is marked 'train'" in p and "'test'" in p for p in validate(small_corpus))
+    row = _report_row(small_corpus, "train")
+    index = int(row["id"].split("#")[1])
+    edit(small_corpus, row["doc"], index, lambda rec: rec.update(entities=[], entities_reviewed=True))
+    sup.write_text(json.dumps(row, ensure_ascii=False) + "\n", "utf-8")
+    assert any("already has a reviewed entity layer" in p for p in validate(small_corpus))

@@ -59,3 +59,23 @@ def test_apply_writes_atomically_and_reports_conflicts(tmp_path, monkeypatch, ca
     before = out.read_text("utf-8")
     assert supplement.apply(rows, broken, "c", check=False) == 1
     assert out.read_text("utf-8") == before
+
+
+def test_report_rows_are_exported_by_whole_documents_and_applied_with_their_document(tmp_path, monkeypatch):
+    rows = [{"id": f"{doc}#{i}", "doc": doc, "text": "三峡工程开工" * size, "section": ["一、建设"], "source": "t",
+             "split": "train"} for doc, n, size in (("a", 3, 5), ("b", 2, 1), ("c", 4, 2)) for i in range(n)]
+    parts = supplement._parts_by_document(rows, 2)
+    assert sorted(d for p in parts for d in p) == ["a", "b", "c"] and all(parts)  # each document in one part
+    out = tmp_path / "batch.md"
+    supplement.export(rows, "0/2", out)
+    text = out.read_text("utf-8")
+    assert text.startswith("# ") and "### a#0 | 一、建设" in text  # the largest document comes first, with its section
+    assert "### b#" not in text or "### c#" not in text
+    target = tmp_path / "report-entities.jsonl"
+    monkeypatch.setattr(supplement, "REPORT_SUPPLEMENT", target)
+    batch = tmp_path / "a.jsonl"
+    batch.write_text('{"id": "b#1", "entities": [{"text": "三峡工程", "label": "PROJECT"}]}\n', "utf-8")
+    assert supplement.apply(rows, batch, "r", check=False) == 0
+    [rec] = [json.loads(x) for x in target.read_text("utf-8").splitlines()]
+    assert rec["doc"] == "b" and rec["split"] == "train" and rec["entities"] == [
+        {"start": 0, "end": 4, "label": "PROJECT"}]

@@ -1,15 +1,19 @@
-"""The news supplement: sentences of the SIGHAN 2005 word-segmentation gold (People's Daily / MSR news) that name
-companies or projects, annotated for COMPANY and PROJECT under ANNOTATION.md. It exists because the five local reports
-are the only report text naming many companies and projects; it is used to train the NER (and a held-out fifth to
-select it), never to evaluate the product (the corpus test split does that).
+"""The COMPANY/PROJECT supplements: text annotated for COMPANY and PROJECT only (under ANNOTATION.md), used to train
+the NER and to select it on its dev part, never to evaluate the product (the corpus test split does that).
+
+- news: sentences of the SIGHAN 2005 word-segmentation gold (People's Daily / MSR news) that name companies or projects
+  (corpus/supplement/news-entities.jsonl);
+- reports: body paragraphs of the corpus's own train and dev reports whose full entity layer was not annotated
+  (corpus/supplement/report-entities.jsonl); each keeps its document and split, so nothing comes from a test report.
 
     python training/annotation/supplement.py select --segmentation ../shared/data/segmentation -o sentences.jsonl
+    python training/annotation/supplement.py select-reports -o paragraphs.jsonl
     python training/annotation/supplement.py export sentences.jsonl --part 0/2 -o batch.md
     python training/annotation/supplement.py apply sentences.jsonl batch.jsonl --annotator NAME [--check]
 
-`apply` writes corpus/supplement/news-entities.jsonl atomically: one record per sentence
-{"id", "text", "source", "split", "entities": [{"start", "end", "label"}], "by", "reviewed"}. A sentence already in the
-file with reviewed entities is not overwritten: a differing annotation is reported as a conflict.
+`apply` writes the supplement file of the rows' kind atomically: one record per sentence or paragraph
+{"id", ["doc",] "text", "source", "split", "entities": [{"start", "end", "label"}], "by", "reviewed"}. A record already
+in the file with reviewed entities is not overwritten: a differing annotation is reported as a conflict.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from policytag.corpus.store import atomic_write_text  # noqa: E402
 from policytag.read.normalize import Mapped, Normalizer  # noqa: E402
 
 SUPPLEMENT = ROOT / "corpus" / "supplement" / "news-entities.jsonl"
+REPORT_SUPPLEMENT = ROOT / "corpus" / "supplement" / "report-entities.jsonl"
 LABELS = ("COMPANY", "PROJECT")
 # Words that make a sentence likely to name a company or a project (selection only; the annotator decides).
 CUES = re.compile(
@@ -62,14 +67,51 @@ def select(seg_dir: Path, out: Path) -> None:
     print(f"{len(rows)} sentences -> {out}")
 
 
+def select_reports(out: Path, corpus_dir: Path | None = None) -> None:
+    """Body paragraphs of the train and dev reports without a reviewed entity layer, in document order."""
+    from policytag.corpus import Corpus
+
+    corpus = Corpus(corpus_dir)
+    rows = []
+    for split in ("train", "dev"):
+        for doc in corpus.splits()[split]:
+            for rec in corpus.records(doc):
+                if rec["kind"] != "body" or rec.get("entities_reviewed"):
+                    continue
+                rows.append({"id": rec["id"], "doc": doc, "text": rec["text"], "section": rec["section"],
+                             "source": f"corpus/annotations/{doc}.jsonl", "split": split})
+    atomic_write_text(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    print(f"{len(rows)} paragraphs of {len({r['doc'] for r in rows})} reports -> {out}")
+
+
 def load_rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
+def _parts_by_document(rows: list[dict], n: int) -> list[list[str]]:
+    """Whole documents per part (an annotator reads a report in order), balanced by characters."""
+    size: dict[str, int] = {}
+    for r in rows:
+        size[r["doc"]] = size.get(r["doc"], 0) + len(r["text"])
+    parts: list[list[str]] = [[] for _ in range(n)]
+    load = [0] * n
+    for doc in sorted(size, key=lambda d: (-size[d], d)):
+        k = min(range(n), key=lambda j: (load[j], j))
+        parts[k].append(doc)
+        load[k] += size[doc]
+    return parts
+
+
 def export(rows: list[dict], part: str, out: Path) -> None:
     i, n = (int(x) for x in part.split("/"))
-    mine = rows[i::n]
-    lines = [f"# {len(mine)} sentences\n"] + [f"### {r['id']}\n{r['text']}\n" for r in mine]
+    if rows and "doc" in rows[0]:
+        docs = set(_parts_by_document(rows, n)[i])
+        mine = [r for r in rows if r["doc"] in docs]
+        lines = [f"# {len(mine)} paragraphs of {len(docs)} reports\n"] + [
+            f"### {r['id']} | {' > '.join(r['section']) or '-'}\n{r['text']}\n" for r in mine]
+    else:
+        mine = rows[i::n]
+        lines = [f"# {len(mine)} sentences\n"] + [f"### {r['id']}\n{r['text']}\n" for r in mine]
     atomic_write_text(out, "\n".join(lines))
     print(f"{len(mine)} sentences -> {out}")
 
@@ -126,7 +168,8 @@ def apply(rows: list[dict], batch: Path, annotator: str, check: bool) -> int:
         counts = {lab: sum(e["label"] == lab for ents in done.values() for e in ents) for lab in LABELS}
         print(f"check OK: {len(done)} sentences, {counts}")
         return 0
-    existing = {r["id"]: r for r in load_rows(SUPPLEMENT)} if SUPPLEMENT.exists() else {}
+    target = REPORT_SUPPLEMENT if rows and "doc" in rows[0] else SUPPLEMENT
+    existing = {r["id"]: r for r in load_rows(target)} if target.exists() else {}
     conflicts = 0
     for rid, ents in done.items():
         old = existing.get(rid)
@@ -135,12 +178,13 @@ def apply(rows: list[dict], batch: Path, annotator: str, check: bool) -> int:
             print(f"conflict {rid}: kept the reviewed annotation by {old['by']}")
             continue
         src = by_id[rid]
-        existing[rid] = {"id": rid, "text": src["text"], "source": src["source"], "split": src["split"],
+        existing[rid] = {"id": rid, **({"doc": src["doc"]} if "doc" in src else {}), "text": src["text"],
+                         "source": src["source"], "split": src["split"],
                          "entities": ents, "by": f"annotator:{annotator}", "reviewed": True}
     order = {r["id"]: i for i, r in enumerate(rows)}
     out = sorted(existing.values(), key=lambda r: order.get(r["id"], len(order)))
-    atomic_write_text(SUPPLEMENT, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out))
-    print(f"{len(done)} sentences applied, {conflicts} conflicts; {len(out)} in {SUPPLEMENT}")
+    atomic_write_text(target, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out))
+    print(f"{len(done)} applied, {conflicts} conflicts; {len(out)} in {target}")
     return 0
 
 
@@ -150,6 +194,9 @@ def main() -> int:
     s = sub.add_parser("select")
     s.add_argument("--segmentation", type=Path, required=True)
     s.add_argument("-o", "--output", type=Path, required=True)
+    r = sub.add_parser("select-reports")
+    r.add_argument("-o", "--output", type=Path, required=True)
+    r.add_argument("--corpus", type=Path, default=None)
     e = sub.add_parser("export")
     e.add_argument("sentences", type=Path)
     e.add_argument("--part", default="0/1", help="i/n: every n-th sentence starting at i")
@@ -162,6 +209,9 @@ def main() -> int:
     args = ap.parse_args()
     if args.cmd == "select":
         select(args.segmentation, args.output)
+        return 0
+    if args.cmd == "select-reports":
+        select_reports(args.output, args.corpus)
         return 0
     rows = load_rows(args.sentences)
     if args.cmd == "export":

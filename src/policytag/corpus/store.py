@@ -69,14 +69,31 @@ class Corpus:
         return self.annotations_dir / f"{doc}.jsonl"
 
     @property
-    def supplement_path(self) -> Path:
-        """COMPANY/PROJECT-only sentences (news) that add NER training data; never used for evaluation."""
-        return self.root / "supplement" / "news-entities.jsonl"
+    def supplement_dir(self) -> Path:
+        """COMPANY/PROJECT-only annotations that add NER training data; never used for evaluation."""
+        return self.root / "supplement"
 
-    def supplement(self, split: str | None = None) -> list[dict]:
-        if not self.supplement_path.exists():
-            return []
-        rows = [json.loads(line) for line in self.supplement_path.read_text("utf-8").splitlines() if line.strip()]
+    @property
+    def supplement_path(self) -> Path:
+        """News sentences (SIGHAN 2005) annotated for COMPANY/PROJECT."""
+        return self.supplement_dir / "news-entities.jsonl"
+
+    @property
+    def report_supplement_path(self) -> Path:
+        """Body paragraphs of train/dev reports annotated for COMPANY/PROJECT only (each names its doc)."""
+        return self.supplement_dir / "report-entities.jsonl"
+
+    def supplement_paths(self) -> list[Path]:
+        return [p for p in (self.supplement_path, self.report_supplement_path) if p.exists()]
+
+    def supplement(self, split: str | None = None, source: str | None = None) -> list[dict]:
+        """Reviewed supplement records of `split`; source "news" or "reports" picks one file, None both."""
+        paths = {"news": [self.supplement_path], "reports": [self.report_supplement_path],
+                 None: [self.supplement_path, self.report_supplement_path]}[source]
+        rows = []
+        for path in paths:
+            if path.exists():
+                rows += [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
         return [r for r in rows if r.get("reviewed") and (split is None or r["split"] == split)]
 
     # --------------------------------------------------------------- reading
@@ -149,8 +166,8 @@ class Corpus:
             h.update(self.doc_path(doc).read_bytes())
         if self.splits_path.exists():
             h.update(self.splits_path.read_bytes())
-        if self.supplement_path.exists():
-            h.update(self.supplement_path.read_bytes())
+        for path in self.supplement_paths():
+            h.update(path.read_bytes())
         return h.hexdigest()[:12]
 
     # --------------------------------------------------------------- writing

@@ -125,50 +125,68 @@ SUPPLEMENT_LABELS = ("COMPANY", "PROJECT")
 
 
 def _supplement_problems(corpus: Corpus, records_by_doc: dict[str, list[dict]]) -> list[str]:
-    """The news supplement: valid records, offsets inside the text, no overlaps, and no sentence taken from a test
-    document (it trains the NER, so it must not leak the test split)."""
+    """The supplements: valid records, offsets inside the text, no overlaps, and nothing taken from a test document
+    (they train the NER, so they must not leak the test split). A report paragraph must name a train/dev document of
+    its own split, carry that paragraph's text, and not be a paragraph whose full entity layer is already reviewed."""
     import json
 
-    path = corpus.supplement_path
-    if not path.exists():
-        return []
     problems: list[str] = []
-    test_text = "\n".join(r.get("text", "") for d in (corpus.splits().get("test") or [])
-                           for r in records_by_doc.get(d, []))
-    seen: set[str] = set()
-    for lineno, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        where = f"{path}:{lineno}"
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{where}: not JSON ({exc.msg})")
-            continue
-        text, rid, ents = rec.get("text"), rec.get("id"), rec.get("entities")
-        if not isinstance(text, str) or not text or not isinstance(rid, str) or not isinstance(ents, list):
-            problems.append(f"{where}: a record needs id, text and an entities list")
-            continue
-        if rid in seen:
-            problems.append(f"{where}: duplicate id {rid!r}")
-        seen.add(rid)
-        if rec.get("split") not in ("train", "dev"):
-            problems.append(f"{where}: split must be train or dev, not {rec.get('split')!r}")
-        if len(text) >= 20 and text in test_text:
-            problems.append(f"{where}: sentence {rid} occurs in a test document")
-        spans = []
-        for e in ents:
-            s, t, lab = e.get("start"), e.get("end"), e.get("label")
-            if lab not in SUPPLEMENT_LABELS:
-                problems.append(f"{where}: label {lab!r} (the supplement has {', '.join(SUPPLEMENT_LABELS)} only)")
-            if not (isinstance(s, int) and isinstance(t, int) and 0 <= s < t <= len(text)):
-                problems.append(f"{where}: entity offsets {s}..{t} outside the text")
+    splits = corpus.splits()
+    split_of = {d: name for name, docs in splits.items() for d in docs}
+    test_text = "\n".join(r.get("text", "") for d in (splits.get("test") or []) for r in records_by_doc.get(d, []))
+    paragraphs = {r.get("id"): r for recs in records_by_doc.values() for r in recs if isinstance(r, dict)}
+    for path in corpus.supplement_paths():
+        seen: set[str] = set()
+        for lineno, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+            where = f"{path}:{lineno}"
+            if not line.strip():
                 continue
-            if text[s:t] != text[s:t].strip():
-                problems.append(f"{where}: entity {text[s:t]!r} has surrounding spaces")
-            spans.append((s, t))
-        spans.sort()
-        for (a, b), (c, d) in zip(spans, spans[1:]):
-            if c < b:
-                problems.append(f"{where}: overlapping entities {text[a:b]!r} / {text[c:d]!r}")
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(f"{where}: not JSON ({exc.msg})")
+                continue
+            text, rid, ents = rec.get("text"), rec.get("id"), rec.get("entities")
+            if not isinstance(text, str) or not text or not isinstance(rid, str) or not isinstance(ents, list):
+                problems.append(f"{where}: a record needs id, text and an entities list")
+                continue
+            if rid in seen:
+                problems.append(f"{where}: duplicate id {rid!r}")
+            seen.add(rid)
+            if rec.get("split") not in ("train", "dev"):
+                problems.append(f"{where}: split must be train or dev, not {rec.get('split')!r}")
+            if "doc" in rec:
+                problems.extend(_report_supplement_problems(where, rec, split_of, paragraphs))
+            elif len(text) >= 20 and text in test_text:
+                problems.append(f"{where}: sentence {rid} occurs in a test document")
+            spans = []
+            for e in ents:
+                s, t, lab = e.get("start"), e.get("end"), e.get("label")
+                if lab not in SUPPLEMENT_LABELS:
+                    problems.append(f"{where}: label {lab!r} (the supplement has {', '.join(SUPPLEMENT_LABELS)} only)")
+                if not (isinstance(s, int) and isinstance(t, int) and 0 <= s < t <= len(text)):
+                    problems.append(f"{where}: entity offsets {s}..{t} outside the text")
+                    continue
+                if text[s:t] != text[s:t].strip():
+                    problems.append(f"{where}: entity {text[s:t]!r} has surrounding spaces")
+                spans.append((s, t))
+            spans.sort()
+            for (a, b), (c, d) in zip(spans, spans[1:]):
+                if c < b:
+                    problems.append(f"{where}: overlapping entities {text[a:b]!r} / {text[c:d]!r}")
     return problems
+
+
+def _report_supplement_problems(where: str, rec: dict, split_of: dict[str, str], paragraphs: dict) -> list[str]:
+    doc, rid = rec["doc"], rec["id"]
+    if split_of.get(doc) != rec.get("split"):
+        return [f"{where}: paragraph {rid} is marked {rec.get('split')!r} but its document {doc!r} is in "
+                f"{split_of.get(doc)!r}"]
+    para = paragraphs.get(rid)
+    if para is None or para.get("doc") != doc:
+        return [f"{where}: paragraph {rid} is not in the corpus document {doc!r}"]
+    if para.get("text") != rec["text"]:
+        return [f"{where}: the text of {rid} differs from the corpus paragraph"]
+    if para.get("entities_reviewed"):
+        return [f"{where}: {rid} already has a reviewed entity layer in the corpus (annotate it there only)"]
+    return []

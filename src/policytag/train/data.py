@@ -78,11 +78,12 @@ def cluener_docs(tokenizer_nlp, path: Path, stats: Counter, limit: int | None = 
 
 
 def supplement_docs(tokenizer_nlp, corpus: Corpus, split: str, stats: Counter) -> list[Doc]:
-    """The corpus supplement's sentences of `split` (COMPANY/PROJECT annotated, everything else outside)."""
+    """The corpus supplements' sentences and paragraphs of `split` (COMPANY/PROJECT annotated, everything else
+    outside)."""
     docs = []
     for rec in corpus.supplement(split):
         docs.append(make_doc(tokenizer_nlp, rec["text"], rec["entities"], None, stats))
-        stats["supplement_docs"] += 1
+        stats["supplement_report_docs" if "doc" in rec else "supplement_docs"] += 1
     return docs
 
 

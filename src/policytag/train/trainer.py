@@ -72,15 +72,17 @@ MIN_DEV_ENTITIES = 20
 
 def choose_merge_policy(nlp, corpus: Corpus) -> tuple[str, dict]:
     """The COMPANY/PROJECT merge policy with the best micro-F1 on the dev split's report paragraphs (the product's
-    text); the supplement's dev news sentences join only when the dev reports hold fewer than MIN_DEV_ENTITIES
-    COMPANY/PROJECT entities (news text favours the NER trained on it: measured in training/RESULTS.md)."""
+    text: paragraphs with a reviewed entity layer and the report supplement's dev paragraphs); the news supplement's
+    dev sentences join only when the dev reports hold fewer than MIN_DEV_ENTITIES COMPANY/PROJECT entities (news text
+    favours the NER trained on it: measured in training/RESULTS.md)."""
     from ..components.entities.component import POLICIES
 
     items = [(r["text"], r["entities"]) for r in corpus.iter_records("dev")
              if r["entities"] is not None and r.get("entities_reviewed")]
+    items += [(r["text"], r["entities"]) for r in corpus.supplement("dev", source="reports")]
     n_report = sum(e["label"] in ("COMPANY", "PROJECT") for _, ents in items for e in ents)
     if n_report < MIN_DEV_ENTITIES:
-        items += [(r["text"], r["entities"]) for r in corpus.supplement("dev")]
+        items += [(r["text"], r["entities"]) for r in corpus.supplement("dev", source="news")]
     merge = nlp.get_pipe("policytag_entity_merge")
     before = nlp.pipe_names[: nlp.pipe_names.index("policytag_entity_merge")]
     counts = {p: Counter() for p in POLICIES}
@@ -123,7 +125,7 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
         extra = cluener_docs(tok, Path(cluener), cstats, limit=cluener_limit, seed=seed)
         stats["cluener"] = dict(cstats)
     dev_extra = []
-    if supplement:  # the news supplement: NER sentences, its own train/dev parts (corpus/supplement)
+    if supplement:  # the supplements: COMPANY/PROJECT-only news sentences and report paragraphs (corpus/supplement)
         sstats: Counter = Counter()
         extra = extra + supplement_docs(tok, corpus, "train", sstats)
         dev_extra = supplement_docs(tok, corpus, "dev", sstats)
@@ -193,7 +195,8 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
         "sources": [
             {"name": "policytag corpus", "version": corpus.version(), "url": "corpus/ in the policytag repository"},
             {"name": "SIGHAN 2005 bakeoff (PKU, MSR) segmentation model", "license": "non-commercial research use"},
-        ] + ([{"name": "SIGHAN 2005 bakeoff news sentences annotated for COMPANY/PROJECT (corpus/supplement)",
+        ] + ([{"name": "SIGHAN 2005 bakeoff news sentences and train/dev report paragraphs annotated for "
+                        "COMPANY/PROJECT (corpus/supplement)",
                "license": "non-commercial research use"}] if supplement else []) + ([{"name": "CLUENER2020 company spans", "url": "github hemingkx/CLUENER2020 @ 4bfd0b5",
                "license": "research benchmark, no licence stated"}] if cluener else []),
         "policytag": {"corpus_version": corpus.version(), "seed": seed, "category_mode": mode, "merge_policy": policy,
