@@ -161,7 +161,7 @@ def main():
             cv_pred += m.predict(te)
             cv_true += [r["y"] for r in te]
         cv = category_scores(cv_true, cv_pred)
-        per = " ".join(f"{c[:4]}={cv['per_label'][c]['f']:.2f}" for c in CATEGORIES)
+        per = " ".join(f"{c[:4]}={cv['per_category'][c]['f']:.2f}" for c in CATEGORIES)
         print(f"{name:14s} dev {d['macro_f1']:.3f}  cv {cv['macro_f1']:.3f} ({per})", flush=True)
 
 

@@ -7,12 +7,18 @@ Merge policy (ANNOTATION.md §3: flat, non-overlapping): see EntityMerge. Candid
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..._util import char_span, non_overlapping
 from ...pipeline.align import split_at
+from ...errors import ModelError
 from .rules import find_companies, find_list_items, find_projects
+from .verifier import SpanVerifier
+
+VERIFIER_FILE = "verifier.pkl"
 
 RULES_KEY = "entity_rules"
 AMOUNTS_KEY = "amounts"
@@ -44,7 +50,7 @@ class EntityRules:
         return self
 
 
-POLICIES = ("longest", "model_first", "rules_first", "model_only")
+POLICIES = ("longest", "model_first", "rules_first", "model_only", "verified", "rules_verified")
 
 
 def _overlaps(span: Span, chosen: list[Span]) -> bool:
@@ -58,14 +64,18 @@ class EntityMerge:
     - "longest": all candidates together, the longer span wins, the model wins a tie;
     - "model_first": the model's entities, then each rule span that overlaps none of them;
     - "rules_first": the rule spans (longer wins among them), then each model entity that overlaps none of them;
-    - "model_only": the model's entities alone.
+    - "model_only": the model's entities alone;
+    - "verified": the trained span verifier (verifier.py) scores the rule spans, the model's entities and the
+      head-anchored spans, and keeps the best non-overlapping ones whose probability reaches `threshold`;
+    - "rules_verified": the rule spans the verifier does not reject (NONE probability below `reject`), then the
+      other candidates it accepts (probability at least `threshold`).
     Then AMOUNT spans join: a longer COMPANY/PROJECT containing an amount keeps it (ANNOTATION.md: the project
     wins), otherwise the AMOUNT wins (its reading is exact)."""
 
     PRIORITY = {"amount_rule": 3, "model": 2, "rule": 1}
 
     def __init__(self, nlp: Language, name: str, rules_key: str = RULES_KEY, amounts_key: str = AMOUNTS_KEY,
-                 use_rules: bool = True, policy: str = "longest"):
+                 use_rules: bool = True, policy: str = "longest", threshold: float = 0.5, reject: float = 0.9):
         if policy not in POLICIES:
             raise ValueError(f"policytag_entity_merge: unknown policy {policy!r} (one of {', '.join(POLICIES)})")
         self.name = name
@@ -73,12 +83,38 @@ class EntityMerge:
         self.amounts_key = amounts_key
         self.use_rules = use_rules
         self.policy = policy
+        self.threshold = threshold
+        self.reject = reject
+        self.verifier: SpanVerifier | None = None
+
+    def candidates(self, doc: Doc) -> list[tuple[int, int, str | None]]:
+        """The verifier's candidates: head-anchored spans, the model's entities and the rule spans (with their
+        label)."""
+        extra: dict[tuple[int, int], str | None] = {}
+        for e in doc.ents:
+            if e.label_ != "AMOUNT":
+                extra[(e.start_char, e.end_char)] = None
+        if self.use_rules and self.rules_key in doc.spans:
+            for s in doc.spans[self.rules_key]:
+                extra[(s.start_char, s.end_char)] = s.label_
+        return SpanVerifier.candidates(doc.text, extra)
+
+    def _verified(self, doc: Doc) -> list[Span]:
+        if self.verifier is None:
+            raise ModelError(f"{self.name}: policy {self.policy!r} needs the trained span verifier ({VERIFIER_FILE}), "
+                             "which this pipeline does not have")
+        reject = self.reject if self.policy == "rules_verified" else None
+        chosen = self.verifier.select(doc.text, self.candidates(doc), self.threshold, reject)
+        split_at(doc, [x for s, e, _, _ in chosen for x in (s, e)])
+        return [span for s, e, label, _ in chosen if (span := _span(doc, s, e, label)) is not None]
 
     def named(self, doc: Doc) -> list[Span]:
         """The COMPANY/PROJECT spans chosen by the policy (before AMOUNT spans join)."""
         model = [e for e in doc.ents if e.label_ != "AMOUNT"]
         rules = list(doc.spans[self.rules_key]) if self.use_rules and self.rules_key in doc.spans else []
         by_length = lambda s: (-len(s.text), s.start_char)  # noqa: E731
+        if self.policy in ("verified", "rules_verified"):
+            return self._verified(doc)
         if self.policy == "model_only" or not rules:
             return non_overlapping(model, key=by_length)
         if self.policy == "longest":
@@ -97,9 +133,14 @@ class EntityMerge:
         return doc
 
     def to_disk(self, path, exclude=tuple()):
-        pass
+        if self.verifier is not None:
+            path = Path(path)
+            path.mkdir(parents=True, exist_ok=True)
+            self.verifier.save(path / VERIFIER_FILE)
 
     def from_disk(self, path, exclude=tuple()):
+        f = Path(path) / VERIFIER_FILE
+        self.verifier = SpanVerifier.load(f) if f.exists() else None
         return self
 
 
@@ -110,7 +151,7 @@ def make_entity_rules(nlp: Language, name: str, spans_key: str) -> EntityRules:
 
 @Language.factory("policytag_entity_merge",
                   default_config={"rules_key": RULES_KEY, "amounts_key": AMOUNTS_KEY, "use_rules": True,
-                                  "policy": "longest"})
+                                  "policy": "longest", "threshold": 0.5, "reject": 0.9})
 def make_entity_merge(nlp: Language, name: str, rules_key: str, amounts_key: str, use_rules: bool,
-                      policy: str) -> EntityMerge:
-    return EntityMerge(nlp, name, rules_key, amounts_key, use_rules, policy)
+                      policy: str, threshold: float, reject: float) -> EntityMerge:
+    return EntityMerge(nlp, name, rules_key, amounts_key, use_rules, policy, threshold, reject)

@@ -1,0 +1,89 @@
+"""The span verifier: its candidates, what it learns, its two merge policies, and saving/loading it."""
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from policytag.components.entities.component import EntityMerge
+from policytag.components.entities.verifier import SpanVerifier, features, head_candidates
+from policytag.errors import ModelError
+
+
+def test_head_candidates_end_at_a_head_and_stay_inside_the_name():
+    text = "建成包头钢铁公司，三峡工程开工"
+    spans = {text[s:e] for s, e in head_candidates(text)}
+    assert {"包头钢铁公司", "钢铁公司", "三峡工程"} <= spans
+    assert not any("，" in s for s in spans)  # never across punctuation
+    assert all(s.endswith(("公司", "工程", "司", "程")) for s in spans)
+
+
+def test_features_see_the_span_its_edges_and_its_clause():
+    text = "包头钢铁公司建成投产，利润增长"
+    f = features(text, 0, 6, "COMPANY")
+    assert f["S=包头钢铁公司"] and f["H2=公司"] and f["rule=COMPANY"] and f["R2=建成"]
+    assert "c=投产" in f and "c=利润" not in f  # the clause ends at the comma
+
+
+# a small training set: named enterprises (COMPANY), named works being built (PROJECT) and generic or political
+# groups (neither), in varied sentences
+COMPANIES = ["宝山钢铁公司", "鞍山钢铁公司", "三阳公司", "祁连药业公司", "金川集团", "华能集团", "腾骏公司", "东方电气集团"]
+PROJECTS = ["三峡工程", "青藏铁路", "小浪底水利枢纽工程", "京九铁路", "宝钢二期工程", "秦山核电站", "南昆铁路", "葛洲坝水电站"]
+NONE = ["侵略集团", "卖国集团", "重点工程", "国有企业公司", "水利工程", "有关公司", "这些工程", "军事集团"]
+
+
+def _items():
+    items = []
+    for i, (c, p, n) in enumerate(zip(COMPANIES, PROJECTS, NONE)):
+        for text in (f"{c}利润增长，{p}建成投产，{n}", f"{n}受到批评；{c}完成改造；加快{p}建设"):
+            gold = {(text.index(c), text.index(c) + len(c)): "COMPANY", (text.index(p), text.index(p) + len(p)): "PROJECT"}
+            extra = {(text.index(n), text.index(n) + len(n)): "COMPANY"}  # a rule's false positive
+            items.append((text, SpanVerifier.candidates(text, extra), gold))
+    return items
+
+
+@pytest.fixture(scope="module")
+def verifier():
+    return SpanVerifier(C=4.0, class_weight="balanced").fit(_items())
+
+
+def test_verifier_learns_names_and_rejects_generic_groups(verifier):
+    text = "包头钢铁公司利润增长，京九铁路建成投产，侵略集团"
+    chosen = {(text[s:e], lab) for s, e, lab, _ in verifier.select(text, SpanVerifier.candidates(text, {}), 0.5)}
+    assert ("包头钢铁公司", "COMPANY") in chosen or ("京九铁路", "PROJECT") in chosen
+    assert not any(name.endswith("侵略集团") for name, _ in chosen)
+    assert all(e <= s2 or s >= e2 for s, e, *_ in verifier.select(text, SpanVerifier.candidates(text, {}), 0.1)
+               for s2, e2, *_ in verifier.select(text, SpanVerifier.candidates(text, {}), 0.1) if (s, e) != (s2, e2))
+
+
+def test_rules_verified_keeps_rule_spans_unless_rejected(verifier):
+    text = "三阳公司完成改造，军事集团"
+    rule_ok, rule_bad = (0, 4), (text.index("军事集团"), len(text))
+    cands = SpanVerifier.candidates(text, {rule_ok: "COMPANY", rule_bad: "COMPANY"})
+    kept = {(s, e) for s, e, _, _ in verifier.select(text, cands, threshold=0.99, reject=1.01)}
+    assert rule_ok in kept and rule_bad in kept  # with reject above 1 every rule span is kept ...
+    p_bad = dict(zip([(s, e) for s, e, _ in cands], verifier.score(text, cands)))[rule_bad]["NONE"]
+    kept = {(s, e) for s, e, _, _ in verifier.select(text, cands, threshold=0.99, reject=p_bad - 1e-9)}
+    assert rule_bad not in kept  # ... a rule span is dropped once its NONE probability reaches `reject`
+
+
+def test_verifier_round_trips_through_disk(verifier, tmp_path):
+    verifier.save(tmp_path / "v.pkl")
+    again = SpanVerifier.load(tmp_path / "v.pkl")
+    text = "宝山钢铁公司建成投产"
+    cands = SpanVerifier.candidates(text, {})
+    assert again.score(text, cands) == verifier.score(text, cands)
+
+
+def test_merge_with_the_verifier_sets_flat_entities_and_keeps_amounts(verifier, tmp_path):
+    nlp = spacy.blank("zh")
+    doc = nlp.make_doc("金川集团利润增长，投资5亿元")
+    doc.spans["amounts"] = [Span(doc, 11, 14, label="AMOUNT")]
+    merge = EntityMerge(nlp, "m", policy="verified", threshold=0.3)
+    with pytest.raises(ModelError, match="span verifier"):
+        merge(doc)
+    merge.verifier = verifier
+    merge.to_disk(tmp_path / "merge")
+    loaded = EntityMerge(nlp, "m", policy="verified", threshold=0.3).from_disk(tmp_path / "merge")
+    out = [(e.text, e.label_) for e in loaded(doc).ents]
+    assert ("5亿元", "AMOUNT") in out and ("金川集团", "COMPANY") in out
+    assert all(a.end <= b.start for a, b in zip(doc.ents, doc.ents[1:]))
