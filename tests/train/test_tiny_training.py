@@ -48,6 +48,11 @@ def test_tiny_training_writes_a_pipeline_with_meta(tiny):
     assert "non-commercial" in meta["license"]
     assert meta["policytag"]["corpus_version"]
     assert meta["policytag"]["category_mode"] in ("sklearn", "textcat", "combined")
+    from policytag.components.entities.component import POLICIES
+
+    assert meta["policytag"]["merge_policy"] in POLICIES
+    assert "rules_first" in meta["policytag"]["dev_merge_policies"]  # every option was scored on dev
+    assert (out / "policytag_entity_merge" / "verifier.pkl").is_file()  # the span verifier ships with the pipeline
     cfg = (out / "config.cfg").read_text("utf-8")
     for name in ("policytag_amounts", "policytag_entity_rules", "ner", "policytag_entity_merge",
                  "policytag_paragraph_classifier"):
