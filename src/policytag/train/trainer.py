@@ -94,9 +94,10 @@ def _gold(ents: list[dict]) -> dict[tuple[int, int], str]:
     return {(e["start"], e["end"]): e["label"] for e in ents if e["label"] in ("COMPANY", "PROJECT")}
 
 
-def train_verifier(nlp, corpus: Corpus, seed: int = 0):
+def train_verifier(nlp, corpus: Corpus, seed: int = 0, C: float = 1.0, class_weight: str | None = "balanced"):
     """The span verifier, trained on the train split's annotated texts; its candidates there are the rule spans and
-    the head-anchored spans (the NER has seen these texts, so its entities would look too good), plus the gold."""
+    the head-anchored spans (the NER has seen these texts, so its entities would look too good), plus the gold.
+    C and class_weight as measured with training/experiments/verifier_dev.py (training/RESULTS.md)."""
     from ..components.entities.verifier import SpanVerifier
 
     merge = nlp.get_pipe("policytag_entity_merge")
@@ -105,8 +106,8 @@ def train_verifier(nlp, corpus: Corpus, seed: int = 0):
     data = []
     with nlp.select_pipes(enable=before):
         for doc, (text, ents, _) in zip(nlp.pipe(t for t, _, _ in items), items):
-            data.append((text, merge.candidates(doc), _gold(ents)))
-    return SpanVerifier(C=1.0, seed=seed, class_weight="balanced").fit(data), len(data)
+            data.append((text, merge.candidates(doc, text), _gold(ents)))
+    return SpanVerifier(C=C, seed=seed, class_weight=class_weight).fit(data), len(data)
 
 
 def _f1(c: Counter) -> float:
@@ -134,7 +135,7 @@ def choose_merge_policy(nlp, corpus: Corpus) -> tuple[tuple[str, float, float], 
         docs = list(nlp.pipe(t for t, _, _ in items))
     for doc, (text, ents, kind) in zip(docs, items):
         gold = {(s, e, lab) for (s, e), lab in _gold(ents).items()}
-        cands = merge.candidates(doc) if merge.verifier is not None else []
+        cands = merge.candidates(doc, text) if merge.verifier is not None else []
         for policy, t, r in options:
             if policy in ("verified", "rules_verified"):
                 chosen = merge.verifier.select(text, cands, t, r if policy == "rules_verified" else None)

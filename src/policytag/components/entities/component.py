@@ -87,9 +87,9 @@ class EntityMerge:
         self.reject = reject
         self.verifier: SpanVerifier | None = None
 
-    def candidates(self, doc: Doc) -> list[tuple[int, int, str | None]]:
+    def candidates(self, doc: Doc, text: str | None = None) -> list[tuple[int, int, str | None]]:
         """The verifier's candidates: head-anchored spans, the model's entities and the rule spans (with their
-        label)."""
+        label). `text` is doc.text when the caller already has it."""
         extra: dict[tuple[int, int], str | None] = {}
         for e in doc.ents:
             if e.label_ != "AMOUNT":
@@ -97,14 +97,15 @@ class EntityMerge:
         if self.use_rules and self.rules_key in doc.spans:
             for s in doc.spans[self.rules_key]:
                 extra[(s.start_char, s.end_char)] = s.label_
-        return SpanVerifier.candidates(doc.text, extra)
+        return SpanVerifier.candidates(doc.text if text is None else text, extra)
 
     def _verified(self, doc: Doc) -> list[Span]:
         if self.verifier is None:
             raise ModelError(f"{self.name}: policy {self.policy!r} needs the trained span verifier ({VERIFIER_FILE}), "
                              "which this pipeline does not have")
         reject = self.reject if self.policy == "rules_verified" else None
-        chosen = self.verifier.select(doc.text, self.candidates(doc), self.threshold, reject)
+        text = doc.text
+        chosen = self.verifier.select(text, self.candidates(doc, text), self.threshold, reject)
         split_at(doc, [x for s, e, _, _ in chosen for x in (s, e)])
         return [span for s, e, label, _ in chosen if (span := _span(doc, s, e, label)) is not None]
 

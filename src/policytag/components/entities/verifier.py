@@ -22,11 +22,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
-
 LABELS = ("NONE", "COMPANY", "PROJECT")
 MAX_LEN = 16
-CONTEXT = 2  # characters on each side used as features
 _NAME = re.compile(r"[\u3400-\u9fffA-Za-z0-9xX*（）()—－\-·]")
 _CLAUSE_END = re.compile(r"[。；;！!？?，,：:\n]")
 
@@ -98,25 +95,22 @@ class SpanVerifier:
                 spans[key] = rule
         return [(s, e, r) for (s, e), r in sorted(spans.items())]
 
-    def fit(self, items: list[tuple[str, list[tuple[int, int, str | None]], dict[tuple[int, int], str]]],
-            weights: list[float] | None = None):
-        """items: (text, candidates with rule labels, gold {(start, end): label}); gold spans join as candidates.
-        weights: one per item (e.g. more for report paragraphs than for news sentences)."""
+    def fit(self, items: list[tuple[str, list[tuple[int, int, str | None]], dict[tuple[int, int], str]]]):
+        """items: (text, candidates with rule labels, gold {(start, end): label}); gold spans join as candidates."""
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        X, y, w = [], [], []
-        for n, (text, cands, gold) in enumerate(items):
+        X, y = [], []
+        for text, cands, gold in items:
             seen = {(s, e) for s, e, _ in cands}
             rules = {(s, e): r for s, e, r in cands}
             for (s, e) in list(seen) + [k for k in gold if k not in seen]:
                 X.append(features(text, s, e, rules.get((s, e))))
                 y.append(gold.get((s, e), "NONE"))
-                w.append(weights[n] if weights else 1.0)
         self.vec = DictVectorizer()
         self.clf = LogisticRegression(C=self.C, max_iter=3000, random_state=self.seed,
                                       class_weight=self.class_weight)
-        self.clf.fit(self.vec.fit_transform(X), y, sample_weight=np.array(w))
+        self.clf.fit(self.vec.fit_transform(X), y)
         return self
 
     def score(self, text: str, cands: list[tuple[int, int, str | None]]) -> list[dict[str, float]]:
