@@ -13,8 +13,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..._util import char_span, non_overlapping
-from ...pipeline.align import split_at
 from ...errors import ModelError
+from ...pipeline.align import split_at
 from .rules import find_companies, find_list_items, find_projects
 from .verifier import SpanVerifier
 
@@ -111,11 +111,11 @@ class EntityMerge:
 
     def named(self, doc: Doc) -> list[Span]:
         """The COMPANY/PROJECT spans chosen by the policy (before AMOUNT spans join)."""
+        if self.policy in ("verified", "rules_verified"):
+            return self._verified(doc)
         model = [e for e in doc.ents if e.label_ != "AMOUNT"]
         rules = list(doc.spans[self.rules_key]) if self.use_rules and self.rules_key in doc.spans else []
         by_length = lambda s: (-len(s.text), s.start_char)  # noqa: E731
-        if self.policy in ("verified", "rules_verified"):
-            return self._verified(doc)
         if self.policy == "model_only" or not rules:
             return non_overlapping(model, key=by_length)
         if self.policy == "longest":
