@@ -107,6 +107,16 @@ def test_headings_never_join_the_next_line():
         "一、二产发展的主要成效和特点", "今年以来全区上下按照总体要求推进工作取得成效", "（一）输电工程", "已经核准"]
 
 
+def test_ordinal_heading_lines_stay_apart_but_a_sentence_runs_on_into_an_enumeration():
+    report = read("第三、正确地确定基本建设的总规模，大力提高投资效果\n我们要为经济振兴打好基础，必须使基本建设保持必要的规模。\n"
+                  "这是因为，\n第一，在工商业方面，我们用全民所有制代替了资本主义所有制。")
+    assert [p.text for p in report.paragraphs] == [
+        "第三、正确地确定基本建设的总规模，大力提高投资效果", "我们要为经济振兴打好基础，必须使基本建设保持必要的规模。",
+        "这是因为，第一，在工商业方面，我们用全民所有制代替了资本主义所有制。"]
+    assert report.paragraphs[0].kind == "heading"
+    assert report.paragraphs[1].section == ["第三、正确地确定基本建设的总规模，大力提高投资效果"]
+
+
 def test_web_page_chrome_and_photo_credits_are_removed():
     page = "\n".join([
         "关于全市工业经济运行情况的报告", "来源：市工信局  时间：2023-05-06", "【字号：大 中 小】", "打印 | 收藏 | 关闭",

@@ -34,6 +34,9 @@ def test_subheading_that_opens_a_paragraph_is_not_a_heading(seed000):
         ("（1）关于工资制度", "arabic_paren"),
         ("第一部分 过去五年工作回顾", "part"),
         ("——经济平稳快速增长。", "dash"),
+        ("第二，加快发展基础工业，发挥工业的主导作用", "cn_ordinal"),
+        ("第一，基本建设规模的大小问题。", "cn_ordinal"),
+        ("第三、关于农业生产", "cn_ordinal"),
     ],
 )
 def test_heading_markers(line, marker):
@@ -48,6 +51,8 @@ def test_heading_markers(line, marker):
         "1.5亿元用于技术改造",
         "2.靠实目标责任。把工业重点目标任务完成与做好日常工作结合起来。",
         "一批重点项目开工建设",
+        "第一，正确处理农业、轻工业、重工业的关系。处理好这三者的关系，是顺利执行社会主义建设方针的关键。",
+        "第一次全国经济普查顺利完成。",
     ],
 )
 def test_not_headings(line):
@@ -75,3 +80,11 @@ def test_title_meta_salutation_and_unmarked_headings():
     assert [p.kind for p in report.paragraphs] == ["title", "meta", "meta", "salutation", "body", "heading", "body"]
     assert report.title == "政府工作报告"
     assert report.paragraphs[-1].section == ["关于教育改革问题"]
+
+
+def test_ordinal_subheadings_open_sections():
+    parts = analyse(["一、今年的任务", "第一，大力发展农业", "粮食生产要稳定增长。", "第二，加快发展基础工业",
+                     "钢铁工业要提高质量。"])
+    assert [p.kind for p in parts] == ["heading", "heading", "body", "heading", "body"]
+    assert parts[2].section == ["一、今年的任务", "第一，大力发展农业"]
+    assert parts[4].section == ["一、今年的任务", "第二，加快发展基础工业"]

@@ -91,6 +91,8 @@ class _Line:
 
 def _join(prev: str, nxt: str, gap: int, blank_separated: bool, first: bool) -> bool:
     """Does line `nxt` continue the paragraph that ends with line `prev`?"""
+    if prev[-1] in "，,、" and (found := marker(nxt)) and found[0] == "cn_ordinal" and not is_marked_heading(prev):
+        return True  # a sentence that goes on into an enumeration: 这是因为， / 第一，在工商业方面…
     if is_marked_heading(prev) or is_marked_heading(nxt) or marker(nxt):
         return False
     if nxt[0] in CONTINUATION_START:

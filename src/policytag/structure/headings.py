@@ -1,7 +1,7 @@
 """Headings and the parts of a report around them.
 
-A heading is a line that opens with a list marker (`一、`, `（一）`/`(一)`, `一是`, `1.`/`1、`, `（1）`, `①`, `第一部分`,
-`——`) and says no more than one short sentence; a line that opens with a marker and goes on (`一是重点项目建成投产，…。
+A heading is a line that opens with a list marker (`一、`, `第一，`, `（一）`/`(一)`, `一是`, `1.`/`1、`, `（1）`, `①`,
+`第一部分`, `——`) and says no more than one short sentence; a line that opens with a marker and goes on (`一是重点项目建成投产，…。
 以完善…`) is a paragraph, not a heading. Short lines without marker or final punctuation inside the body are
 unmarked headings (`过去五年的回顾`). The level of a heading follows the order in which marker types first appear
 in the report, as in legal-text parsers: a report may start its outline at `（一）`.
@@ -16,6 +16,7 @@ _CN_NUM = "一二三四五六七八九十百零〇两"
 MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     ("part", re.compile(rf"^第[{_CN_NUM}\d]{{1,3}}(?:部分|章|节|篇)[、.．:：\s]?")),
     ("cn_dun", re.compile(rf"^[{_CN_NUM}]{{1,3}}\s*(?:、|[．.](?!\d))")),
+    ("cn_ordinal", re.compile(r"^第[一二三四五六七八九十]{1,3}\s*[，,、]")),
     ("cn_paren", re.compile(rf"^[（(]\s*[{_CN_NUM}]{{1,3}}\s*[)）]")),
     ("cn_shi", re.compile(r"^(?:第?[一二三四五六七八九十]{1,3})是(?=[^\s，,。是])")),
     ("arabic", re.compile(r"^\d{1,2}\s*(?:、|[．.](?![\d.．]))")),
