@@ -16,6 +16,7 @@ from ..evaluate import evaluate
 from ..evaluate.metrics import category_scores
 from ..pipeline.loading import PIPELINE_NAME, SEGMENTER_NAME, build_rules_pipeline, models_dir
 from ..pipeline.tagging import make_docs
+from ..components.entities.verifier import token_bounds
 from .data import build_docbin, category_examples, cluener_docs, supplement_docs
 
 REPO = Path(__file__).resolve().parents[3]
@@ -106,7 +107,7 @@ def train_verifier(nlp, corpus: Corpus, seed: int = 0, C: float = 1.0, class_wei
     data = []
     with nlp.select_pipes(enable=before):
         for doc, (text, ents, _) in zip(nlp.pipe(t for t, _, _ in items), items):
-            data.append((text, merge.candidates(doc, text), _gold(ents)))
+            data.append((text, merge.candidates(doc, text), _gold(ents), token_bounds(doc)))
     return SpanVerifier(C=C, seed=seed, class_weight=class_weight).fit(data), len(data)
 
 
@@ -136,9 +137,10 @@ def choose_merge_policy(nlp, corpus: Corpus) -> tuple[tuple[str, float, float], 
     for doc, (text, ents, kind) in zip(docs, items):
         gold = {(s, e, lab) for (s, e), lab in _gold(ents).items()}
         cands = merge.candidates(doc, text) if merge.verifier is not None else []
+        bounds = token_bounds(doc)
         for policy, t, r in options:
             if policy in ("verified", "rules_verified"):
-                chosen = merge.verifier.select(text, cands, t, r if policy == "rules_verified" else None)
+                chosen = merge.verifier.select(text, cands, t, r if policy == "rules_verified" else None, bounds)
                 pred = {(s, e, lab) for s, e, lab, _ in chosen}
             else:
                 merge.policy = policy

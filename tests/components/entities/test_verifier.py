@@ -2,10 +2,10 @@
 
 import pytest
 import spacy
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from policytag.components.entities.component import EntityMerge
-from policytag.components.entities.verifier import SpanVerifier, features, head_candidates
+from policytag.components.entities.verifier import SpanVerifier, features, head_candidates, token_bounds
 from policytag.errors import ModelError
 
 
@@ -22,6 +22,28 @@ def test_features_see_the_span_its_edges_and_its_clause():
     f = features(text, 0, 6, "COMPANY")
     assert f["S=包头钢铁公司"] and f["H2=公司"] and f["rule=COMPANY"] and f["R2=建成"]
     assert "c=投产" in f and "c=利润" not in f  # the clause ends at the comma
+
+
+def test_structure_features_follow_what_names_a_project():
+    text = "7、中恒化工有限公司项目已完成，加快重点项目建设，力争400兆瓦光电项目"
+    owner = features(text, 2, 12, "PROJECT")
+    assert owner["owner"] and owner["item_start"] and "pre=generic" not in owner
+    generic = features(text, text.index("重点项目"), text.index("重点项目") + 4, None)
+    assert generic["pre=generic"] and generic["stop_left"] and "owner" not in generic  # 加快 ends on the left
+    s = text.index("力争")
+    verb = features(text, s, len(text), "PROJECT")
+    assert verb["scale"] and verb["stop_inside"]  # 力争 is a verb that the span swallowed
+
+
+def test_token_features_see_where_the_segmenter_cut():
+    doc = Doc(spacy.blank("zh").vocab, words=["华奥", "二期", "项目"], spaces=[False] * 3)
+    bounds = token_bounds(doc)
+    assert bounds == {0, 2, 4, 6}
+    f = features(doc.text, 0, 6, "PROJECT", bounds)
+    assert f["tok_start"] and f["tok_end"] and f["words=3"] and f["single_chars=0"]
+    inside = features(doc.text, 1, 6, None, bounds)
+    assert inside["mid_start"]  # 奥二期项目 starts inside a word
+    assert "tok_start" not in features(doc.text, 1, 6, None) and "mid_start" not in features(doc.text, 1, 6, None)
 
 
 # a small training set: named enterprises (COMPANY), named works being built (PROJECT) and generic or political

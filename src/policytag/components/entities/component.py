@@ -16,7 +16,7 @@ from ..._util import char_span, non_overlapping
 from ...errors import ModelError
 from ...pipeline.align import split_at
 from .rules import find_companies, find_list_items, find_projects
-from .verifier import SpanVerifier
+from .verifier import SpanVerifier, token_bounds
 
 VERIFIER_FILE = "verifier.pkl"
 
@@ -105,7 +105,7 @@ class EntityMerge:
                              "which this pipeline does not have")
         reject = self.reject if self.policy == "rules_verified" else None
         text = doc.text
-        chosen = self.verifier.select(text, self.candidates(doc, text), self.threshold, reject)
+        chosen = self.verifier.select(text, self.candidates(doc, text), self.threshold, reject, token_bounds(doc))
         split_at(doc, [x for s, e, _, _ in chosen for x in (s, e)])
         return [span for s, e, label, _ in chosen if (span := _span(doc, s, e, label)) is not None]
 

@@ -38,6 +38,58 @@ def _heads() -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
+@lru_cache(maxsize=1)
+def _lexicon() -> dict:
+    """Word lists of the rules reused as features: company suffixes, generic words, left-stop words (verbs and
+    function words that end a name on its left)."""
+    base = resources.files("policytag.components.entities").joinpath("resources")
+    c = json.loads(base.joinpath("company.json").read_text("utf-8"))
+    p = json.loads(base.joinpath("project.json").read_text("utf-8"))
+    stops = sorted(set(c["left_stops"]) | set(p["left_stops"]), key=len, reverse=True)
+    generic = sorted(set(c["generic_words"]) | set(p["generic_words"]), key=len, reverse=True)
+    return {
+        "suffix": re.compile("|".join(re.escape(w) for w in sorted(c["suffixes"], key=len, reverse=True))),
+        "stop_start": re.compile("^(?:" + "|".join(re.escape(w) for w in stops if len(w) > 1) + ")"),
+        "stop_end": re.compile("(?:" + "|".join(re.escape(w) for w in stops) + ")$"),
+        "generic_only": re.compile("^(?:" + "|".join(re.escape(w) for w in generic) + ")*$"),
+    }
+
+
+_SCALE = re.compile(r"[0-9０-９.x×]+(?:万|亿)?(?:千瓦|兆瓦|瓦|kw|mw|KW|MW|吨|千伏|立方米|平方米|亩|套|台|辆|公里|千米|米|张|头|只|件)")
+_ITEM_START = re.compile(r"(?:^|[\n。；;：:])\s*(?:[（(]?[0-9一二三四五六七八九十]+[)）、.．]|[一二三四五六七八九十]是)?\s*$")
+
+
+def _structure(text: str, start: int, end: int) -> dict[str, float]:
+    """What ANNOTATION.md asks of a name, independent of its words: an owner (a company suffix inside the span), a
+    scale figure, a head with only generic words before it, a leading verb or function word inside the span, a
+    natural left boundary, the start of a list item."""
+    lex = _lexicon()
+    span = text[start:end]
+    f: dict[str, float] = {}
+    pre = span
+    for m in _heads().finditer(span):
+        if m.end() == len(span):
+            pre = span[: m.start()]
+            break
+    if not pre:
+        f["pre=empty"] = 1.0
+    elif lex["generic_only"].match(pre):
+        f["pre=generic"] = 1.0
+    else:
+        f[f"pre_len={min(len(pre), 10)}"] = 1.0
+    if any(m.end() < len(span) for m in lex["suffix"].finditer(span)):
+        f["owner"] = 1.0
+    if _SCALE.search(span):
+        f["scale"] = 1.0
+    if lex["stop_start"].match(span):
+        f["stop_inside"] = 1.0
+    if lex["stop_end"].search(text[max(0, start - 4):start]):
+        f["stop_left"] = 1.0
+    if _ITEM_START.search(text[max(0, start - 8):start]):
+        f["item_start"] = 1.0
+    return f
+
+
 def head_candidates(text: str) -> set[tuple[int, int]]:
     """Spans of 2..MAX_LEN name characters ending with a head word (the head itself need not be alone)."""
     out = set()
@@ -58,7 +110,26 @@ def _clause(text: str, start: int, end: int) -> str:
     return text[left:start] + "|" + text[end:right]
 
 
-def features(text: str, start: int, end: int, rule: str | None) -> dict[str, float]:
+def token_bounds(doc) -> frozenset[int]:
+    """The character offsets where the segmenter put a word boundary (every token's start and end)."""
+    return frozenset(x for t in doc for x in (t.idx, t.idx + len(t.text)))
+
+
+def _words(text: str, start: int, end: int, bounds: frozenset[int]) -> dict[str, float]:
+    """How the segmenter cut the span: does it start and end at word boundaries (a candidate cut inside a word is
+    rarely a name), and how many of its words before the head are single characters (proper names such as 腾骏, 迅发
+    fall apart into characters; generic words such as 电机, 制造 do not)."""
+    f = {"tok_start" if start in bounds else "mid_start": 1.0, "tok_end" if end in bounds else "mid_end": 1.0}
+    cuts = sorted(b for b in bounds if start < b < end)
+    pieces = [b - a for a, b in zip([start] + cuts, cuts + [end])]
+    f[f"words={min(len(pieces), 6)}"] = 1.0
+    singles = sum(1 for n in pieces[:-1] if n == 1)
+    f[f"single_chars={min(singles, 3)}"] = 1.0
+    return f
+
+
+def features(text: str, start: int, end: int, rule: str | None,
+             bounds: frozenset[int] | None = None) -> dict[str, float]:
     span = text[start:end]
     f: dict[str, float] = {"S=" + span: 1.0, f"len={min(len(span), MAX_LEN)}": 1.0, f"rule={rule or '-'}": 1.0}
     for n in (1, 2, 3):
@@ -72,6 +143,9 @@ def features(text: str, start: int, end: int, rule: str | None) -> dict[str, flo
         f[f"R{k}=" + text[end:end + k]] = 1.0
     if any(ch.isdigit() for ch in span):
         f["digit"] = 1.0
+    f.update(_structure(text, start, end))
+    if bounds is not None:
+        f.update(_words(text, start, end, bounds))
     clause = _clause(text, start, end)
     for i in range(len(clause) - 1):
         bg = clause[i:i + 2]
@@ -95,17 +169,19 @@ class SpanVerifier:
                 spans[key] = rule
         return [(s, e, r) for (s, e), r in sorted(spans.items())]
 
-    def fit(self, items: list[tuple[str, list[tuple[int, int, str | None]], dict[tuple[int, int], str]]]):
-        """items: (text, candidates with rule labels, gold {(start, end): label}); gold spans join as candidates."""
+    def fit(self, items: list[tuple]):
+        """items: (text, candidates with rule labels, gold {(start, end): label}[, token bounds]); gold spans join as
+        candidates. Token bounds (token_bounds(doc)) are given either for every item or for none."""
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
         X, y = [], []
-        for text, cands, gold in items:
+        for text, cands, gold, *rest in items:
+            bounds = rest[0] if rest else None
             seen = {(s, e) for s, e, _ in cands}
             rules = {(s, e): r for s, e, r in cands}
             for (s, e) in list(seen) + [k for k in gold if k not in seen]:
-                X.append(features(text, s, e, rules.get((s, e))))
+                X.append(features(text, s, e, rules.get((s, e)), bounds))
                 y.append(gold.get((s, e), "NONE"))
         self.vec = DictVectorizer()
         self.clf = LogisticRegression(C=self.C, max_iter=3000, random_state=self.seed,
@@ -113,20 +189,21 @@ class SpanVerifier:
         self.clf.fit(self.vec.fit_transform(X), y)
         return self
 
-    def score(self, text: str, cands: list[tuple[int, int, str | None]]) -> list[dict[str, float]]:
+    def score(self, text: str, cands: list[tuple[int, int, str | None]],
+              bounds: frozenset[int] | None = None) -> list[dict[str, float]]:
         if not cands:
             return []
-        probs = self.clf.predict_proba(self.vec.transform([features(text, s, e, r) for s, e, r in cands]))
+        probs = self.clf.predict_proba(self.vec.transform([features(text, s, e, r, bounds) for s, e, r in cands]))
         classes = list(self.clf.classes_)
         return [{lab: float(row[classes.index(lab)]) if lab in classes else 0.0 for lab in LABELS} for row in probs]
 
     def select(self, text: str, cands: list[tuple[int, int, str | None]], threshold: float,
-               reject: float | None = None) -> list[tuple[int, int, str, float]]:
+               reject: float | None = None, bounds: frozenset[int] | None = None) -> list[tuple[int, int, str, float]]:
         """The non-overlapping entities: best probability first, each kept when it reaches `threshold`.
         With `reject`, a rule span is kept (before any other candidate, longest first) unless the verifier gives
         it a NONE probability of at least `reject`: the verifier then filters the rules and adds what they miss."""
         firm, scored = [], []
-        for (s, e, rule), p in zip(cands, self.score(text, cands)):
+        for (s, e, rule), p in zip(cands, self.score(text, cands, bounds)):
             label = "COMPANY" if p["COMPANY"] >= p["PROJECT"] else "PROJECT"
             if reject is not None and rule is not None:
                 if p["NONE"] < reject:
