@@ -270,7 +270,77 @@ class Sentences(Base):
                 for k, pp in enumerate(para)]
 
 
+_TOKENIZER = None
+
+
+def tokens(text: str) -> list[str]:
+    """The shipped pipeline's pkuseg segmentation (the tokenizer alone)."""
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        import spacy
+        _TOKENIZER = spacy.load(ROOT / "models" / "policytag_zh").tokenizer
+    return [t.text for t in _TOKENIZER(text) if not t.is_space]
+
+
+class Words(Position):
+    """Base features + TF-IDF of pkuseg words (and word bigrams with `bigrams`)."""
+
+    def __init__(self, bigrams=False, weight=1.0, **kw):
+        super().__init__(weight=weight, **kw)
+        self.bigrams = bigrams
+        self.vec = None
+
+    def _analyze(self, toks):
+        out = list(toks)
+        if self.bigrams:
+            out += [a + " " + b for a, b in zip(toks, toks[1:])]
+        return out
+
+    def _pos(self, rows):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        for r in rows:
+            if "tokens" not in r:
+                r["tokens"] = tokens(r["ex"].text)
+        if self.vec is None:
+            self.vec = TfidfVectorizer(analyzer=self._analyze, min_df=2, sublinear_tf=True)
+            return self.weight * self.vec.fit_transform([r["tokens"] for r in rows])
+        return self.weight * self.vec.transform([r["tokens"] for r in rows])
+
+
+class Shipped(Base):
+    """The shipped SklearnCategoryModel given the segmenter's words (the pipeline up to the AMOUNT recognizer, as
+    `policytag train` gives them)."""
+
+    def _with_tokens(self, rows):
+        import dataclasses
+        global _TOKNLP
+        if _TOKNLP is None:
+            from policytag.train.trainer import _tokenizer_nlp
+            _TOKNLP = _tokenizer_nlp(ROOT / "models" / "segmenter")
+        todo = [r for r in rows if "doc_tokens" not in r]
+        for r, doc in zip(todo, _TOKNLP.pipe(r["ex"].text for r in todo)):
+            r["doc_tokens"] = [t.text for t in doc]
+        return [dataclasses.replace(r["ex"], tokens=r["doc_tokens"]) for r in rows]
+
+    def fit(self, rows):
+        self.m = SklearnCategoryModel(**self.kw).fit(self._with_tokens(rows), [r["y"] for r in rows])
+        return self
+
+    def proba(self, rows):
+        return self.m.predict_proba(self._with_tokens(rows))
+
+
+_TOKNLP = None
+
 EXPERIMENTS = {
+    "shipped-words": lambda: Shipped(),
+    "words": lambda: Words(),
+    "words-bigrams": lambda: Words(bigrams=True),
+    "words-w0.5": lambda: Words(weight=0.5),
+    "words-w2": lambda: Words(weight=2.0),
+    "words-C4": lambda: Words(C=4.0),
+    "words-w3": lambda: Words(weight=3.0),
+    "words-w4": lambda: Words(weight=4.0),
     "sentences-0.5": lambda: Sentences(0.5),
     "sentences-1.0": lambda: Sentences(1.0),
     "shape": lambda: Shape(),

@@ -24,13 +24,14 @@ from ..pipeline.align import split_at
 NER_LABELS = ("COMPANY", "PROJECT")
 
 
-def category_examples(corpus: Corpus, split: str) -> tuple[list[Example], list[str]]:
-    xs, ys = [], []
-    for rec in corpus.iter_records(split):
-        if rec["category"]:
-            xs.append(Example(rec["text"], rec["section"], rec["kind"]))
-            ys.append(rec["category"]["label"])
-    return xs, ys
+def category_examples(corpus: Corpus, split: str, tokenizer_nlp=None) -> tuple[list[Example], list[str]]:
+    """The categorized paragraphs of `split` as classifier examples, with the segmenter's words when a tokenizer
+    pipeline is given (the shipped classifier reads the words of the doc it is given)."""
+    recs = [rec for rec in corpus.iter_records(split) if rec["category"]]
+    toks = ([[t.text for t in doc] for doc in tokenizer_nlp.pipe(r["text"] for r in recs)]
+            if tokenizer_nlp is not None else [None] * len(recs))
+    xs = [Example(r["text"], r["section"], r["kind"], t) for r, t in zip(recs, toks)]
+    return xs, [r["category"]["label"] for r in recs]
 
 
 def make_doc(tokenizer_nlp, text: str, ents: list[dict] | None, category: str | None, stats: Counter) -> Doc:

@@ -237,7 +237,7 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
         best = max(policy_scores.values(), key=lambda v: v["score"])
         log(f"entity merge policy on dev: {policy} (threshold {threshold}, reject {reject}); {json.dumps(best)}")
 
-    xs, ys = category_examples(corpus, "train")
+    xs, ys = category_examples(corpus, "train", tok)
     sk = SklearnCategoryModel(seed=seed).fit(xs, ys)
     mode, weight, dev_scores = choose_category_mode(nlp, corpus, sk)
     # re-add the classifier with the chosen mode in its config, so that the saved pipeline loads with it

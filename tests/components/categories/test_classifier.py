@@ -56,3 +56,26 @@ def test_component_modes_and_round_trip(tmp_path):
     # without a model the component falls back to the rules baseline rather than failing
     clf.model = None
     assert set(clf(nlp.make_doc("要加强管理。")).cats) == set(CATEGORIES)
+
+
+def test_word_features_come_from_the_tokens_the_examples_carry(tmp_path):
+    from policytag import extensions  # noqa: F401
+
+    xs, ys = zip(*TRAIN)
+    # spacy.blank("zh") segments into characters: give the training examples the same words the component will see
+    with_tokens = [Example(x.text, x.section, x.kind, list(x.text)) for x in xs]
+    model = SklearnCategoryModel(min_df=1).fit(with_tokens, list(ys))
+    assert model.word_vec is not None and fitted().word_vec is None  # no tokens: a character-only model
+    assert "<NUM>" in model.word_vec.vocabulary_  # numbers fold to one word
+    model.save(tmp_path / "m.pkl")
+    again = SklearnCategoryModel.load(tmp_path / "m.pkl")
+    nlp = spacy.blank("zh")
+    clf = nlp.add_pipe("policytag_paragraph_classifier", config={"mode": "sklearn"})
+    clf.model = again
+    text = "要加快项目建设，落实包抓责任制。"
+    doc = clf(nlp.make_doc(text))
+    expected = model.predict_proba([Example(text, [], "body", list(text))])[0]
+    assert doc.cats == {c: float(v) for c, v in expected.items()}
+    assert max(doc.cats, key=doc.cats.get) == "MEASURE"
+    # the word block counts: the same text scored without its words differs
+    assert model.predict_proba([Example(text, [], "body", [])])[0] != expected

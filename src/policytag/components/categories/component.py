@@ -1,7 +1,8 @@
 """spaCy factory `policytag_paragraph_classifier`: scores for the five paragraph categories in doc.cats.
 
 Modes (chosen on the dev split by `policytag train`, stored in the pipeline config):
-- "sklearn": the scikit-learn model over the paragraph, its section heading and its kind;
+- "sklearn": the scikit-learn model over the paragraph (characters and the segmenter's words), its section heading
+  and its kind;
 - "textcat": spaCy's trained textcat component (earlier in the pipeline) alone;
 - "combined": a weighted mean of both;
 - "rules": the cue-word baseline (used when no trained model is present).
@@ -33,7 +34,7 @@ class ParagraphClassifier:
 
     @staticmethod
     def example(doc: Doc) -> Example:
-        return Example(doc.text, list(doc._.section or []), doc._.paragraph_kind or "body")
+        return Example(doc.text, list(doc._.section or []), doc._.paragraph_kind or "body", [t.text for t in doc])
 
     def _textcat_scores(self, doc: Doc) -> dict[str, float] | None:
         scores = {c: float(doc.cats[c]) for c in CATEGORIES if c in doc.cats}
