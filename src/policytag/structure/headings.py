@@ -1,8 +1,8 @@
 """Headings and the parts of a report around them.
 
 A heading is a line that opens with a list marker (`一、`, `第一，`, `（一）`/`(一)`, `一是`, `1.`/`1、`, `（1）`, `①`,
-`第一部分`, `——`) and says no more than one short sentence; a line that opens with a marker and goes on (`一是重点项目建成投产，…。
-以完善…`) is a paragraph, not a heading. Short lines without marker or final punctuation inside the body are
+`第一部分`, `——`) and says no more than one short sentence; a line that opens with a marker and goes on
+(`一是重点项目建成投产，…。以完善…`) is a paragraph, not a heading. Short lines without marker or final punctuation inside the body are
 unmarked headings (`过去五年的回顾`). The level of a heading follows the order in which marker types first appear
 in the report, as in legal-text parsers: a report may start its outline at `（一）`.
 """

@@ -10,13 +10,13 @@ from collections import Counter
 from pathlib import Path
 
 from ..components.categories.model import CATEGORIES, SklearnCategoryModel
+from ..components.entities.verifier import token_bounds
 from ..corpus import Corpus
 from ..errors import ModelError
 from ..evaluate import evaluate
 from ..evaluate.metrics import category_scores
 from ..pipeline.loading import PIPELINE_NAME, SEGMENTER_NAME, build_rules_pipeline, models_dir
 from ..pipeline.tagging import make_docs
-from ..components.entities.verifier import token_bounds
 from .data import build_docbin, category_examples, cluener_docs, supplement_docs
 
 REPO = Path(__file__).resolve().parents[3]
