@@ -7,6 +7,7 @@ cross-validation over train+dev (5 folds). The test split is never read.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -64,37 +65,45 @@ class Base:
         return [max(p, key=p.get) for p in self.proba(rows)]
 
 
-class Context(Base):
-    """Base features + char n-grams of the previous and next paragraphs (weighted)."""
+class Extra(Base):
+    """Base features + one more block of features (`_extra`), scaled by `weight`, in the same linear model."""
 
-    def __init__(self, weight=0.5, **kw):
+    def __init__(self, weight=1.0, **kw):
         super().__init__(**kw)
         self.weight = weight
 
-    def _ctx(self, rows, fit=False):
+    def _extra(self, rows, fit):
+        raise NotImplementedError
+
+    def _X(self, rows, fit):
+        from scipy.sparse import hstack
+        return hstack([self.m._matrix([r["ex"] for r in rows], fit=fit), self._extra(rows, fit)]).tocsr()
+
+    def fit(self, rows):
+        self.m = SklearnCategoryModel(**self.kw)
+        self.m._build()
+        self.m.clf.fit(self._X(rows, fit=True), [r["y"] for r in rows])
+        return self
+
+    def proba(self, rows):
+        probs = self.m.clf.predict_proba(self._X(rows, fit=False))
+        cl = list(self.m.clf.classes_)
+        return [{c: float(row[cl.index(c)]) for c in CATEGORIES} for row in probs]
+
+
+class Context(Extra):
+    """Base features + char n-grams of the previous and next paragraphs (weighted)."""
+
+    def _extra(self, rows, fit):
+        from scipy.sparse import hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
         if fit:
             self.pv = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), min_df=2, sublinear_tf=True)
             self.nv = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-            return self.pv.fit_transform([r["prev"] for r in rows]), self.nv.fit_transform([r["next"] for r in rows])
-        return self.pv.transform([r["prev"] for r in rows]), self.nv.transform([r["next"] for r in rows])
-
-    def fit(self, rows):
-        from scipy.sparse import hstack
-        self.m = SklearnCategoryModel(**self.kw)
-        self.m._build()
-        X = self.m._matrix([r["ex"] for r in rows], fit=True)
-        p, n = self._ctx(rows, fit=True)
-        self.m.clf.fit(hstack([X, self.weight * p, self.weight * n]).tocsr(), [r["y"] for r in rows])
-        return self
-
-    def proba(self, rows):
-        from scipy.sparse import hstack
-        X = self.m._matrix([r["ex"] for r in rows])
-        p, n = self._ctx(rows)
-        probs = self.m.clf.predict_proba(hstack([X, self.weight * p, self.weight * n]).tocsr())
-        cl = list(self.m.clf.classes_)
-        return [{c: float(row[cl.index(c)]) for c in CATEGORIES} for row in probs]
+            p, n = self.pv.fit_transform([r["prev"] for r in rows]), self.nv.fit_transform([r["next"] for r in rows])
+        else:
+            p, n = self.pv.transform([r["prev"] for r in rows]), self.nv.transform([r["next"] for r in rows])
+        return hstack([self.weight * p, self.weight * n])
 
 
 class Stacked(Base):
@@ -137,15 +146,15 @@ class Stacked(Base):
         return [{c: float(row[cl.index(c)]) for c in CATEGORIES} for row in probs]
 
 
-class Position(Base):
+class Position(Extra):
     """Base features + the paragraph's relative position in its report (one-hot over `bins`) and the index of its
     top-level section (1st, 2nd, 3rd, 4th+)."""
 
     def __init__(self, bins=10, weight=1.0, **kw):
-        super().__init__(**kw)
-        self.bins, self.weight = bins, weight
+        super().__init__(weight, **kw)
+        self.bins = bins
 
-    def _pos(self, rows):
+    def _extra(self, rows, fit):
         from scipy.sparse import csr_matrix
         out = []
         for r in rows:
@@ -154,21 +163,6 @@ class Position(Base):
             v[self.bins + min(3, r["top"])] = self.weight
             out.append(v)
         return csr_matrix(np.array(out))
-
-    def fit(self, rows):
-        from scipy.sparse import hstack
-        self.m = SklearnCategoryModel(**self.kw)
-        self.m._build()
-        X = self.m._matrix([r["ex"] for r in rows], fit=True)
-        self.m.clf.fit(hstack([X, self._pos(rows)]).tocsr(), [r["y"] for r in rows])
-        return self
-
-    def proba(self, rows):
-        from scipy.sparse import hstack
-        X = self.m._matrix([r["ex"] for r in rows])
-        probs = self.m.clf.predict_proba(hstack([X, self._pos(rows)]).tocsr())
-        cl = list(self.m.clf.classes_)
-        return [{c: float(row[cl.index(c)]) for c in CATEGORIES} for row in probs]
 
 
 class Biased(Base):
@@ -209,10 +203,10 @@ class Biased(Base):
         return out
 
 
-class Shape(Position):
+class Shape(Extra):
     """Base features + the paragraph's shape: how it ends (。/；/：/！/none) and its length bucket."""
 
-    def _pos(self, rows):
+    def _extra(self, rows, fit):
         from scipy.sparse import csr_matrix
         ends = ("。", "；", "：", "！", "？")
         out = []
@@ -226,7 +220,7 @@ class Shape(Position):
         return csr_matrix(np.array(out))
 
 
-_SENT = __import__("re").compile(r"[^。；！？!?;]+[。；！？!?;]?")
+_SENT = re.compile(r"[^。；！？!?;]+[。；！？!?;]?")
 
 
 def sentences(text: str) -> list[str]:
@@ -282,13 +276,12 @@ def tokens(text: str) -> list[str]:
     return [t.text for t in _TOKENIZER(text) if not t.is_space]
 
 
-class Words(Position):
+class Words(Extra):
     """Base features + TF-IDF of pkuseg words (and word bigrams with `bigrams`)."""
 
     def __init__(self, bigrams=False, weight=1.0, **kw):
-        super().__init__(weight=weight, **kw)
+        super().__init__(weight, **kw)
         self.bigrams = bigrams
-        self.vec = None
 
     def _analyze(self, toks):
         out = list(toks)
@@ -296,12 +289,12 @@ class Words(Position):
             out += [a + " " + b for a, b in zip(toks, toks[1:])]
         return out
 
-    def _pos(self, rows):
+    def _extra(self, rows, fit):
         from sklearn.feature_extraction.text import TfidfVectorizer
         for r in rows:
             if "tokens" not in r:
                 r["tokens"] = tokens(r["ex"].text)
-        if self.vec is None:
+        if fit:
             self.vec = TfidfVectorizer(analyzer=self._analyze, min_df=2, sublinear_tf=True)
             return self.weight * self.vec.fit_transform([r["tokens"] for r in rows])
         return self.weight * self.vec.transform([r["tokens"] for r in rows])
