@@ -48,11 +48,18 @@ def test_tiny_training_writes_a_pipeline_with_meta(tiny):
     assert "non-commercial" in meta["license"]
     assert meta["policytag"]["corpus_version"]
     assert meta["policytag"]["category_mode"] in ("sklearn", "textcat", "combined")
+    # the character n-gram model's share was chosen on dev among the options, each scored
+    from policytag.train.trainer import CHARS_WEIGHTS
+
+    assert meta["policytag"]["chars_weight"] in CHARS_WEIGHTS
+    assert {"sklearn", "sklearn+chars@0.3", "sklearn+chars@0.5", "textcat"} <= set(meta["policytag"]["dev_category_modes"])
     from policytag.components.entities.component import POLICIES
 
     assert meta["policytag"]["merge_policy"] in POLICIES
     assert "rules_first" in meta["policytag"]["dev_merge_policies"]  # every option was scored on dev
     assert (out / "policytag_entity_merge" / "verifier.pkl").is_file()  # the span verifier ships with the pipeline
+    # the scikit-learn baseline of `policytag evaluate` ships beside the classifier's own model
+    assert (out / "policytag_paragraph_classifier" / "sklearn_chars.pkl").is_file()
     cfg = (out / "config.cfg").read_text("utf-8")
     for name in ("policytag_amounts", "policytag_entity_rules", "ner", "policytag_entity_merge",
                  "policytag_paragraph_classifier"):
@@ -66,5 +73,7 @@ def test_tiny_model_beats_the_floor_on_its_documents(tiny):
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads(proc.stdout)
     model = result["systems"]["model"]
+    assert {"model", "rules", "sklearn"} <= set(result["systems"])  # the baselines are shown beside the model
+    assert set(result["systems"]["sklearn"]) == {"categories"}  # the scikit-learn baseline only classifies
     assert model["categories"]["macro_f1"] >= CATEGORY_FLOOR
     assert model["entities"]["per_label"]["AMOUNT"]["f"] >= AMOUNT_FLOOR

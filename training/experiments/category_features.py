@@ -16,7 +16,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from policytag.components.categories.model import CATEGORIES, Example, SklearnCategoryModel  # noqa: E402
+from policytag.components.categories.model import (CATEGORIES, CharNgramBaseline, Example,  # noqa: E402
+                                                   SklearnCategoryModel)
 from policytag.corpus import Corpus  # noqa: E402
 from policytag.evaluate.metrics import category_scores  # noqa: E402
 
@@ -325,7 +326,96 @@ class Shipped(Base):
 
 _TOKNLP = None
 
+
+class Chars(Base):
+    """The evaluation's scikit-learn baseline (CharNgramBaseline: char 1-3-grams of the text, logistic regression)."""
+
+    def fit(self, rows):
+        self.m = CharNgramBaseline(**self.kw).fit([r["ex"] for r in rows], [r["y"] for r in rows])
+        return self
+
+
+class Mix(Base):
+    """The mean of two models' probabilities (weight `w` on the second)."""
+
+    def __init__(self, first, second, w=0.5):
+        super().__init__()
+        self.first, self.second, self.w = first, second, w
+
+    def fit(self, rows):
+        self.a, self.b = self.first().fit(rows), self.second().fit(rows)
+        return self
+
+    def proba(self, rows):
+        return [{c: (1 - self.w) * p[c] + self.w * q[c] for c in CATEGORIES}
+                for p, q in zip(self.a.proba(rows), self.b.proba(rows))]
+
+
+class NoSection(Shipped):
+    """The shipped model with the section heading withheld (every example as if it were a lone paragraph)."""
+
+    def _with_tokens(self, rows):
+        import dataclasses
+        return [dataclasses.replace(e, section=[]) for e in super()._with_tokens(rows)]
+
+
+class SectionCues(Shipped):
+    """The shipped model with the section heading's character n-grams scaled by `section_weight`, plus the heading's
+    cue words (`cues.json`'s section cues: which categories the nearest and the top heading name), weight `weight`."""
+
+    def __init__(self, weight=1.0, **kw):
+        super().__init__(**kw)
+        self.weight = weight
+
+    def _cues(self, rows):
+        from scipy.sparse import csr_matrix
+        from policytag.components.categories.model import _cues
+        cues = _cues()["section_cues"]
+        out = []
+        for r in rows:
+            sec = r["ex"].section
+            v = np.zeros(2 * len(CATEGORIES))
+            for k, head in enumerate((sec[-1] if sec else "", sec[0] if sec else "")):
+                for j, c in enumerate(CATEGORIES):
+                    if any(w in head for w in cues.get(c, ())):
+                        v[k * len(CATEGORIES) + j] = self.weight
+            out.append(v)
+        return csr_matrix(np.array(out))
+
+    def _X(self, rows, fit):
+        from scipy.sparse import hstack
+        return hstack([self.m._matrix(self._with_tokens(rows), fit=fit), self._cues(rows)]).tocsr()
+
+    def fit(self, rows):
+        self.m = SklearnCategoryModel(**self.kw)
+        self.m._build()
+        self.m.clf.fit(self._X(rows, True), [r["y"] for r in rows])
+        return self
+
+    def proba(self, rows):
+        probs = self.m.clf.predict_proba(self._X(rows, False))
+        cl = list(self.m.clf.classes_)
+        return [{c: float(row[cl.index(c)]) for c in CATEGORIES} for row in probs]
+
+
 EXPERIMENTS = {
+    "mix-section-0.3-chars": lambda: Mix(lambda: Shipped(section_weight=0.3), Chars),
+    "mix-shipped-chars-0.3": lambda: Mix(Shipped, Chars, 0.3),
+    "section-cues-only": lambda: SectionCues(section_weight=0.0),
+    "section-cues-0.3": lambda: SectionCues(section_weight=0.3),
+    "section-cues-0.5-w0.5": lambda: SectionCues(weight=0.5, section_weight=0.3),
+    "shipped-section-0.3": lambda: Shipped(section_weight=0.3),
+    "shipped-section-0.5": lambda: Shipped(section_weight=0.5),
+    "shipped-nosection": lambda: NoSection(),
+    "shipped-nosection-50k": lambda: NoSection(max_features=50_000),
+    "mix-shipped-chars": lambda: Mix(Shipped, Chars),
+    "chars-baseline-20k": lambda: Chars(max_features=20_000),
+    "chars-baseline-100k": lambda: Chars(max_features=100_000),
+    "base-50k": lambda: Base(max_features=50_000),
+    "shipped-words-50k": lambda: Shipped(max_features=50_000),
+    "shipped-words-50k-w1": lambda: Shipped(max_features=50_000, word_weight=1.0),
+    "chars-baseline": lambda: Chars(),
+    "chars-baseline-200k": lambda: Chars(max_features=200_000),
     "shipped-words": lambda: Shipped(),
     "words": lambda: Words(),
     "words-bigrams": lambda: Words(bigrams=True),

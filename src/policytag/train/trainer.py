@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ..components.categories.model import CATEGORIES, SklearnCategoryModel
+from ..components.categories.model import CATEGORIES, CharNgramBaseline, SklearnCategoryModel
 from ..components.entities.verifier import token_bounds
 from ..corpus import Corpus
 from ..errors import ModelError
@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[3]
 LICENSE = ("code Apache-2.0; segmentation model trained on SIGHAN 2005 bakeoff data (PKU, MSR): "
            "non-commercial research use only")
 TEXTCAT_WEIGHTS = (0.3, 0.5, 0.7)
+CHARS_WEIGHTS = (0.0, 0.3, 0.5)  # the character n-gram model's share beside the scikit-learn model
 
 
 def log(msg: str) -> None:
@@ -44,25 +45,30 @@ def _tokenizer_nlp(segmenter: Path):
     return nlp
 
 
-def choose_category_mode(nlp, corpus: Corpus, sk: SklearnCategoryModel) -> tuple[str, float, dict]:
-    """Compare textcat, scikit-learn and their weighted mean on the dev split; return the best mode."""
+def choose_category_mode(nlp, corpus: Corpus, sk: SklearnCategoryModel, chars: CharNgramBaseline | None = None
+                         ) -> tuple[str, float, float, dict]:
+    """Compare the scikit-learn model (alone and mixed with the character n-gram model), textcat, and the weighted
+    mean of both on the dev split; return the best mode, its textcat weight, its chars weight and every score."""
     from ..evaluate.runner import corpus_inputs
 
     clf = nlp.get_pipe("policytag_paragraph_classifier")
-    clf.model = sk
+    clf.model, clf.baseline = sk, chars
     inputs, gold = corpus_inputs(corpus, "dev")
     pairs = [(i, g) for i, g in zip(inputs, gold) if g["category"]]
     docs = list(nlp.pipe(make_docs(nlp, [i for i, _ in pairs]), disable=["policytag_paragraph_classifier"]))
     y = [g["category"]["label"] for _, g in pairs]
     results = {}
-    for mode, weights in (("sklearn", (0.5,)), ("textcat", (0.5,)), ("combined", TEXTCAT_WEIGHTS)):
-        for w in weights:
-            clf.mode, clf.textcat_weight = mode, w
-            pred = [max(s, key=s.get) for s in clf._score(docs)]
-            results[f"{mode}" + (f"@{w}" if mode == "combined" else "")] = category_scores(y, pred)["macro_f1"]
-    best = max(results, key=lambda k: (results[k], k == "sklearn"))
-    mode, _, w = best.partition("@")
-    return mode, float(w or 0.5), results
+    options = [("sklearn", 0.5, cw) for cw in (CHARS_WEIGHTS if chars is not None else (0.0,))]
+    options += [("textcat", 0.5, 0.0)] + [("combined", w, 0.0) for w in TEXTCAT_WEIGHTS]
+    for mode, w, cw in options:
+        clf.mode, clf.textcat_weight, clf.chars_weight = mode, w, cw
+        pred = [max(s, key=s.get) for s in clf._score(docs)]
+        name = mode + (f"@{w}" if mode == "combined" else "") + (f"+chars@{cw}" if cw else "")
+        results[name] = (category_scores(y, pred)["macro_f1"], mode, w, cw)
+    # ties go to the simpler option: the scikit-learn model alone, then the smaller chars weight
+    best = max(results.values(), key=lambda v: (v[0], v[1] == "sklearn", -v[3]))
+    clf.chars_weight = 0.0
+    return best[1], best[2], best[3], {k: v[0] for k, v in results.items()}
 
 
 NER_STEPS = 2000  # measured on the dev split (training/RESULTS.md)
@@ -239,12 +245,17 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
 
     xs, ys = category_examples(corpus, "train", tok)
     sk = SklearnCategoryModel(seed=seed).fit(xs, ys)
-    mode, weight, dev_scores = choose_category_mode(nlp, corpus, sk)
+    # the character n-gram model: a second view mixed into the classifier when dev says so, and the scikit-learn
+    # baseline shown beside the model by `policytag evaluate`
+    chars = CharNgramBaseline(seed=seed).fit(xs, ys)
+    mode, weight, chars_weight, dev_scores = choose_category_mode(nlp, corpus, sk, chars)
     # re-add the classifier with the chosen mode in its config, so that the saved pipeline loads with it
     nlp.remove_pipe("policytag_paragraph_classifier")
-    clf = nlp.add_pipe("policytag_paragraph_classifier", last=True, config={"mode": mode, "textcat_weight": weight})
-    clf.model = sk
-    log(f"category mode on dev: {mode} (textcat weight {weight}); dev macro-F1 {json.dumps(dev_scores)}")
+    clf = nlp.add_pipe("policytag_paragraph_classifier", last=True,
+                       config={"mode": mode, "textcat_weight": weight, "chars_weight": chars_weight})
+    clf.model, clf.baseline = sk, chars
+    log(f"category mode on dev: {mode} (textcat weight {weight}, chars weight {chars_weight}); "
+        f"dev macro-F1 {json.dumps(dev_scores)}")
 
     rules_nlp = build_rules_pipeline(segmenter)
     metrics = {"dev": _summary(evaluate(nlp, corpus, "dev", rules_nlp=rules_nlp))}
@@ -266,7 +277,8 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
         "policytag": {"corpus_version": corpus.version(), "seed": seed, "category_mode": mode, "merge_policy": policy,
                       "verifier_threshold": threshold, "verifier_reject": reject,
                       "dev_merge_policies": policy_scores,
-                      "textcat_weight": weight, "dev_category_modes": dev_scores, "training_data": stats,
+                      "textcat_weight": weight, "chars_weight": chars_weight, "dev_category_modes": dev_scores,
+                      "training_data": stats,
                       "metrics": metrics, "train_seconds": round(time.time() - t0)},
     })
     if output.exists():

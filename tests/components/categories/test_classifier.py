@@ -79,3 +79,57 @@ def test_word_features_come_from_the_tokens_the_examples_carry(tmp_path):
     assert max(doc.cats, key=doc.cats.get) == "MEASURE"
     # the word block counts: the same text scored without its words differs
     assert model.predict_proba([Example(text, [], "body", [])])[0] != expected
+
+
+def test_char_baseline_reads_the_text_alone_and_survives_a_round_trip(tmp_path):
+    from policytag import extensions  # noqa: F401
+    from policytag.components.categories.model import CharNgramBaseline
+
+    xs, ys = zip(*TRAIN)
+    base = CharNgramBaseline(min_df=1).fit(list(xs), list(ys))
+    text = "企业用工困难，成本上升。"
+    # the section heading that moves the full model does not move the baseline: it sees characters only
+    assert base.predict_proba([Example(text, ["二、存在的问题"])]) == base.predict_proba([Example(text, [])])
+    nlp = spacy.blank("zh")
+    clf = nlp.add_pipe("policytag_paragraph_classifier", config={"mode": "chars"})
+    clf.baseline, clf.model = base, fitted()
+    doc = clf(nlp.make_doc("力争工业增加值增长15%以上。"))
+    assert max(doc.cats, key=doc.cats.get) == "GOAL"
+    assert doc.cats == base.predict_proba([Example("力争工业增加值增长15%以上。", [])])[0]
+    nlp.to_disk(tmp_path / "p")
+    again = spacy.load(tmp_path / "p").get_pipe("policytag_paragraph_classifier")
+    assert again.baseline is not None and again.model is not None and again.mode == "chars"
+    assert again(nlp.make_doc("力争工业增加值增长15%以上。")).cats == doc.cats
+
+
+def test_unknown_mode_is_refused():
+    import pytest
+
+    nlp = spacy.blank("zh")
+    with pytest.raises(ValueError, match="unknown mode"):
+        nlp.add_pipe("policytag_paragraph_classifier", config={"mode": "best"})
+
+
+def test_chars_weight_mixes_the_character_model_into_the_sklearn_mode(tmp_path):
+    import pytest
+
+    from policytag import extensions  # noqa: F401
+    from policytag.components.categories.model import CharNgramBaseline
+
+    xs, ys = zip(*TRAIN)
+    full, chars = fitted(), CharNgramBaseline(min_df=1).fit(list(xs), list(ys))
+    nlp = spacy.blank("zh")
+    clf = nlp.add_pipe("policytag_paragraph_classifier", config={"mode": "sklearn", "chars_weight": 0.3})
+    clf.model, clf.baseline = full, chars
+    text = "企业用工困难，成本上升。"
+    doc = nlp.make_doc(text)
+    doc._.section = ["二、存在的问题"]
+    cats = clf(doc).cats
+    a = full.predict_proba([Example(text, ["二、存在的问题"], "body", [t.text for t in doc])])[0]
+    b = chars.predict_proba([Example(text, [])])[0]
+    assert cats == pytest.approx({c: 0.7 * a[c] + 0.3 * b[c] for c in CATEGORIES})
+    assert abs(sum(cats.values()) - 1) < 1e-6
+    nlp.to_disk(tmp_path / "p")  # the weight is config: it survives a round trip
+    assert spacy.load(tmp_path / "p").get_pipe("policytag_paragraph_classifier").chars_weight == 0.3
+    with pytest.raises(ValueError, match="chars_weight"):
+        spacy.blank("zh").add_pipe("policytag_paragraph_classifier", config={"mode": "sklearn", "chars_weight": 1.5})

@@ -2,10 +2,13 @@
 
 Modes (chosen on the dev split by `policytag train`, stored in the pipeline config):
 - "sklearn": the scikit-learn model over the paragraph (characters and the segmenter's words), its section heading
-  and its kind;
+  and its kind; with `chars_weight` > 0, mixed with the character n-gram model (`CharNgramBaseline`), a second view
+  of the text that is steadier across reports (training/RESULTS.md);
 - "textcat": spaCy's trained textcat component (earlier in the pipeline) alone;
 - "combined": a weighted mean of both;
-- "rules": the cue-word baseline (used when no trained model is present).
+- "rules": the cue-word baseline (used when no trained model is present);
+- "chars": the scikit-learn baseline (character n-grams of the text alone, `CharNgramBaseline`), which `policytag
+  evaluate` shows beside the shipped mode.
 The section heading comes from `doc._.section` (set by `policytag.tag` from the report structure); a lone paragraph
 has none and is classified from its text alone.
 """
@@ -18,19 +21,26 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ... import extensions  # noqa: F401  (Doc._.section, Doc._.paragraph_kind)
-from .model import CATEGORIES, Example, SklearnCategoryModel, rules_proba
+from .model import CATEGORIES, CharNgramBaseline, Example, SklearnCategoryModel, rules_proba
 
 MODEL_FILE = "sklearn_model.pkl"
+BASELINE_FILE = "sklearn_chars.pkl"
+MODES = ("sklearn", "textcat", "combined", "rules", "chars")
 
 
 class ParagraphClassifier:
-    def __init__(self, nlp: Language, name: str, mode: str = "rules", textcat_weight: float = 0.5):
-        if mode not in ("sklearn", "textcat", "combined", "rules"):
-            raise ValueError(f"unknown mode {mode!r}")
+    def __init__(self, nlp: Language, name: str, mode: str = "rules", textcat_weight: float = 0.5,
+                 chars_weight: float = 0.0):
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
         self.name = name
         self.mode = mode
         self.textcat_weight = textcat_weight
+        if not 0.0 <= chars_weight <= 1.0:
+            raise ValueError(f"chars_weight must be within [0, 1], not {chars_weight}")
+        self.chars_weight = chars_weight
         self.model: SklearnCategoryModel | None = None
+        self.baseline: CharNgramBaseline | None = None
 
     @staticmethod
     def example(doc: Doc) -> Example:
@@ -45,11 +55,17 @@ class ParagraphClassifier:
 
     def _score(self, docs: list[Doc]) -> list[dict[str, float]]:
         examples = [self.example(d) for d in docs]
-        if self.mode == "rules" or (self.mode in ("sklearn", "combined") and self.model is None):
+        if self.mode == "chars" and self.baseline is not None:
+            return self.baseline.predict_proba(examples)
+        if self.mode in ("rules", "chars") or (self.mode in ("sklearn", "combined") and self.model is None):
             return [rules_proba(e) for e in examples]
         if self.mode == "textcat":
             return [self._textcat_scores(d) or rules_proba(e) for d, e in zip(docs, examples)]
         sk = self.model.predict_proba(examples)
+        if self.chars_weight > 0 and self.baseline is not None:
+            w = self.chars_weight
+            sk = [{c: (1 - w) * s[c] + w * b[c] for c in CATEGORIES}
+                  for s, b in zip(sk, self.baseline.predict_proba(examples))]
         if self.mode == "sklearn":
             return sk
         out = []
@@ -82,13 +98,19 @@ class ParagraphClassifier:
         path.mkdir(parents=True, exist_ok=True)
         if self.model is not None:
             self.model.save(path / MODEL_FILE)
+        if self.baseline is not None:
+            self.baseline.save(path / BASELINE_FILE)
 
     def from_disk(self, path, exclude=tuple()):
         f = Path(path) / MODEL_FILE
         self.model = SklearnCategoryModel.load(f) if f.exists() else None
+        b = Path(path) / BASELINE_FILE
+        self.baseline = CharNgramBaseline.load(b) if b.exists() else None
         return self
 
 
-@Language.factory("policytag_paragraph_classifier", default_config={"mode": "rules", "textcat_weight": 0.5})
-def make_paragraph_classifier(nlp: Language, name: str, mode: str, textcat_weight: float) -> ParagraphClassifier:
-    return ParagraphClassifier(nlp, name, mode, textcat_weight)
+@Language.factory("policytag_paragraph_classifier",
+                  default_config={"mode": "rules", "textcat_weight": 0.5, "chars_weight": 0.0})
+def make_paragraph_classifier(nlp: Language, name: str, mode: str, textcat_weight: float,
+                              chars_weight: float) -> ParagraphClassifier:
+    return ParagraphClassifier(nlp, name, mode, textcat_weight, chars_weight)

@@ -44,8 +44,10 @@ class SklearnCategoryModel:
     the section path + kind, logistic regression. Word unigrams raised document-grouped cross-validated macro-F1 from
     0.721 to 0.760 (training/RESULTS.md, session 4)."""
 
-    def __init__(self, C: float = 8.0, min_df: int = 2, seed: int = 0, word_weight: float = WORD_WEIGHT):
+    def __init__(self, C: float = 8.0, min_df: int = 2, seed: int = 0, word_weight: float = WORD_WEIGHT,
+                 max_features: int = 200_000, section_weight: float = 1.0):
         self.C, self.min_df, self.seed, self.word_weight = C, min_df, seed, word_weight
+        self.max_features, self.section_weight = max_features, section_weight
         self.pipeline = None
 
     def _build(self):
@@ -53,7 +55,7 @@ class SklearnCategoryModel:
         from sklearn.linear_model import LogisticRegression
 
         self.text_vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=self.min_df, sublinear_tf=True,
-                                        max_features=200_000)
+                                        max_features=self.max_features)
         self.section_vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True)
         self.word_vec = TfidfVectorizer(analyzer=word_features, min_df=self.min_df, sublinear_tf=True)
         self.clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed)
@@ -66,13 +68,14 @@ class SklearnCategoryModel:
         kinds = csr_matrix(np.array([[1.0 if e.kind == k else 0.0 for k in ("body",) + OTHER_KINDS] for e in examples]))
         words = [e.tokens or [] for e in examples]
         if fit:
-            blocks = [self.text_vec.fit_transform(texts), self.section_vec.fit_transform(sections), kinds]
+            blocks = [self.text_vec.fit_transform(texts), self.section_weight * self.section_vec.fit_transform(sections),
+                      kinds]
             if any(words):
                 blocks.append(self.word_weight * self.word_vec.fit_transform(words))
             else:
                 self.word_vec = None  # examples without tokens: a character-only model
             return hstack(blocks).tocsr()
-        blocks = [self.text_vec.transform(texts), self.section_vec.transform(sections), kinds]
+        blocks = [self.text_vec.transform(texts), self.section_weight * self.section_vec.transform(sections), kinds]
         if self.word_vec is not None:
             blocks.append(self.word_weight * self.word_vec.transform(words))
         return hstack(blocks).tocsr()
@@ -92,15 +95,54 @@ class SklearnCategoryModel:
 
     def save(self, path: Path) -> None:
         path.write_bytes(pickle.dumps({"C": self.C, "min_df": self.min_df, "seed": self.seed,
-                                       "word_weight": self.word_weight, "pipeline": self.pipeline}, protocol=5))
+                                       "word_weight": self.word_weight, "max_features": self.max_features,
+                                       "section_weight": self.section_weight, "pipeline": self.pipeline}, protocol=5))
 
     @classmethod
     def load(cls, path: Path) -> "SklearnCategoryModel":
         data = pickle.loads(path.read_bytes())  # our own shipped file, written by save()
-        model = cls(data["C"], data["min_df"], data["seed"], data.get("word_weight", 1.0))
+        model = cls(data["C"], data["min_df"], data["seed"], data.get("word_weight", 1.0),
+                    data.get("max_features", 200_000), data.get("section_weight", 1.0))
         model.pipeline = data["pipeline"]
         model.text_vec, model.section_vec, model.clf, *rest = model.pipeline  # models before session 4: 3 parts
         model.word_vec = rest[0] if rest else None
+        return model
+
+
+class CharNgramBaseline:
+    """The scikit-learn baseline `policytag evaluate` shows beside the shipped classifier: TF-IDF character 1-3-grams of
+    the paragraph text and a logistic regression, nothing else (no words, no section heading, no kind)."""
+
+    def __init__(self, C: float = 8.0, min_df: int = 2, seed: int = 0, max_features: int = 50_000):
+        self.C, self.min_df, self.seed, self.max_features = C, min_df, seed, max_features
+        self.vec = self.clf = None
+
+    def fit(self, examples: list[Example], labels: list[str]) -> "CharNgramBaseline":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self.vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=self.min_df, sublinear_tf=True,
+                                   max_features=self.max_features)
+        self.clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed)
+        self.clf.fit(self.vec.fit_transform([e.text for e in examples]), labels)
+        return self
+
+    def predict_proba(self, examples: list[Example]) -> list[dict[str, float]]:
+        if not examples:
+            return []
+        probs = self.clf.predict_proba(self.vec.transform([e.text for e in examples]))
+        classes = list(self.clf.classes_)
+        return [{c: float(row[classes.index(c)]) if c in classes else 0.0 for c in CATEGORIES} for row in probs]
+
+    def save(self, path: Path) -> None:
+        path.write_bytes(pickle.dumps({"C": self.C, "min_df": self.min_df, "seed": self.seed,
+                                       "max_features": self.max_features, "vec": self.vec, "clf": self.clf}, protocol=5))
+
+    @classmethod
+    def load(cls, path: Path) -> "CharNgramBaseline":
+        data = pickle.loads(path.read_bytes())  # our own shipped file, written by save()
+        model = cls(data["C"], data["min_df"], data["seed"], data["max_features"])
+        model.vec, model.clf = data["vec"], data["clf"]
         return model
 
 
