@@ -335,6 +335,123 @@ class Chars(Base):
         return self
 
 
+class ShippedExtra(Shipped):
+    """The shipped model (with the segmenter's words) + one more block of features (`_extra`), scaled by `weight`."""
+
+    def __init__(self, weight=1.0, **kw):
+        super().__init__(**kw)
+        self.weight = weight
+
+    def _extra(self, rows, fit):
+        raise NotImplementedError
+
+    def _X(self, rows, fit):
+        from scipy.sparse import hstack
+        return hstack([self.m._matrix(self._with_tokens(rows), fit=fit), self._extra(rows, fit)]).tocsr()
+
+    def fit(self, rows):
+        self.m = SklearnCategoryModel(**self.kw)
+        self.m._build()
+        self.m.clf.fit(self._X(rows, True), [r["y"] for r in rows])
+        return self
+
+    def proba(self, rows):
+        probs = self.m.clf.predict_proba(self._X(rows, False))
+        cl = list(self.m.clf.classes_)
+        return [{c: float(row[cl.index(c)]) for c in CATEGORIES} for row in probs]
+
+
+def lead(text: str) -> str:
+    """The paragraph's first sentence or clause (up to 。；：！？), at most 60 characters."""
+    m = re.match(r"[^。；：！？!?;:]*[。；：！？!?;:]?", text)
+    return (m.group() if m else text)[:60]
+
+
+class Lead(ShippedExtra):
+    """+ char 1-3-grams of the lead sentence."""
+
+    def _extra(self, rows, fit):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        xs = [lead(r["ex"].text) for r in rows]
+        if fit:
+            self.lv = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True)
+            return self.weight * self.lv.fit_transform(xs)
+        return self.weight * self.lv.transform(xs)
+
+
+_CN_DIGITS = {**{c: str(i) for i, c in enumerate("〇一二三四五六七八九")}, "○": "0", "零": "0"}
+_YEAR = re.compile(r"((?:1[89]|20)\d\d|[一二][〇○零一二三四五六七八九]{3})年")
+
+
+def years(text: str) -> list[int]:
+    """Years written in the text (1956年, １９５６年, 一九五六年)."""
+    import unicodedata
+    out = []
+    for m in _YEAR.finditer(unicodedata.normalize("NFKC", text)):
+        s = "".join(_CN_DIGITS.get(ch, ch) for ch in m.group(1))
+        if s.isdigit():
+            out.append(int(s))
+    return out
+
+
+_REF: dict = {}
+
+
+def ref_year(doc: str):
+    """The report's most frequent year: the reference of `Temporal`."""
+    from collections import Counter
+    if doc not in _REF:
+        ys = [y for r in Corpus(ROOT / "corpus").records(doc) for y in years(r["text"])]
+        _REF[doc] = Counter(ys).most_common(1)[0][0] if ys else None
+    return _REF[doc]
+
+
+class Temporal(ShippedExtra):
+    """+ each year the paragraph names against its report's most frequent year (<=-2, -1, 0, +1, +2..5, later; or
+    none)."""
+
+    def _extra(self, rows, fit):
+        from scipy.sparse import csr_matrix
+        out = []
+        for r in rows:
+            v = np.zeros(7)
+            ref, ys = ref_year(r["doc"]), years(r["ex"].text)
+            if not ys or ref is None:
+                v[6] = 1
+            for y in ys if ref is not None else ():
+                d = y - ref
+                v[0 if d <= -2 else 1 if d == -1 else 2 if d == 0 else 3 if d == 1 else 4 if d <= 5 else 5] = 1
+            out.append(v * self.weight)
+        return csr_matrix(np.array(out))
+
+
+class Ens(Shipped):
+    """The shipped logistic regression + a second linear learner on the same features, probabilities mixed."""
+
+    def __init__(self, kind="svm", mix=0.5, **kw):
+        super().__init__(**kw)
+        self.kind, self.mix = kind, mix
+
+    def fit(self, rows):
+        super().fit(rows)
+        X, y = self.m._matrix(self._with_tokens(rows)), [r["y"] for r in rows]
+        if self.kind == "svm":
+            from sklearn.calibration import CalibratedClassifierCV
+            from sklearn.svm import LinearSVC
+            self.c2 = CalibratedClassifierCV(LinearSVC(C=0.5, class_weight="balanced"), cv=3).fit(X, y)
+        else:
+            from sklearn.naive_bayes import ComplementNB
+            self.c2 = ComplementNB(alpha=0.3).fit(X, y)
+        return self
+
+    def proba(self, rows):
+        p1 = super().proba(rows)
+        P2 = self.c2.predict_proba(self.m._matrix(self._with_tokens(rows)))
+        cl = list(self.c2.classes_)
+        return [{c: (1 - self.mix) * a[c] + self.mix * float(row[cl.index(c)]) for c in CATEGORIES}
+                for a, row in zip(p1, P2)]
+
+
 class Mix(Base):
     """The mean of two models' probabilities (weight `w` on the second)."""
 
@@ -399,6 +516,12 @@ class SectionCues(Shipped):
 
 
 EXPERIMENTS = {
+    "lead-0.5": lambda: Lead(0.5),
+    "lead-1": lambda: Lead(1.0),
+    "temporal-0.5": lambda: Temporal(0.5),
+    "temporal-1": lambda: Temporal(1.0),
+    "ens-svm": lambda: Ens("svm"),
+    "ens-nb": lambda: Ens("nb", 0.3),
     "mix-section-0.3-chars": lambda: Mix(lambda: Shipped(section_weight=0.3), Chars),
     "mix-shipped-chars-0.3": lambda: Mix(Shipped, Chars, 0.3),
     "section-cues-only": lambda: SectionCues(section_weight=0.0),
