@@ -55,12 +55,16 @@ class Base:
     def __init__(self, **kw):
         self.kw = kw
 
+    def _examples(self, rows):
+        """The model's input for these rows (the Shipped family adds the segmenter's words)."""
+        return [r["ex"] for r in rows]
+
     def fit(self, rows):
-        self.m = SklearnCategoryModel(**self.kw).fit([r["ex"] for r in rows], [r["y"] for r in rows])
+        self.m = SklearnCategoryModel(**self.kw).fit(self._examples(rows), [r["y"] for r in rows])
         return self
 
     def proba(self, rows):
-        return self.m.predict_proba([r["ex"] for r in rows])
+        return self.m.predict_proba(self._examples(rows))
 
     def predict(self, rows):
         return [max(p, key=p.get) for p in self.proba(rows)]
@@ -78,7 +82,7 @@ class Extra(Base):
 
     def _X(self, rows, fit):
         from scipy.sparse import hstack
-        return hstack([self.m._matrix([r["ex"] for r in rows], fit=fit), self._extra(rows, fit)]).tocsr()
+        return hstack([self.m._matrix(self._examples(rows), fit=fit), self._extra(rows, fit)]).tocsr()
 
     def fit(self, rows):
         self.m = SklearnCategoryModel(**self.kw)
@@ -305,7 +309,7 @@ class Shipped(Base):
     """The shipped SklearnCategoryModel given the segmenter's words (the pipeline up to the AMOUNT recognizer, as
     `policytag train` gives them)."""
 
-    def _with_tokens(self, rows):
+    def _examples(self, rows):
         import dataclasses
         global _TOKNLP
         if _TOKNLP is None:
@@ -316,13 +320,6 @@ class Shipped(Base):
             r["doc_tokens"] = [t.text for t in doc]
         return [dataclasses.replace(r["ex"], tokens=r["doc_tokens"]) for r in rows]
 
-    def fit(self, rows):
-        self.m = SklearnCategoryModel(**self.kw).fit(self._with_tokens(rows), [r["y"] for r in rows])
-        return self
-
-    def proba(self, rows):
-        return self.m.predict_proba(self._with_tokens(rows))
-
 
 _TOKNLP = None
 
@@ -331,34 +328,12 @@ class Chars(Base):
     """The evaluation's scikit-learn baseline (CharNgramBaseline: char 1-3-grams of the text, logistic regression)."""
 
     def fit(self, rows):
-        self.m = CharNgramBaseline(**self.kw).fit([r["ex"] for r in rows], [r["y"] for r in rows])
+        self.m = CharNgramBaseline(**self.kw).fit(self._examples(rows), [r["y"] for r in rows])
         return self
 
 
-class ShippedExtra(Shipped):
+class ShippedExtra(Extra, Shipped):
     """The shipped model (with the segmenter's words) + one more block of features (`_extra`), scaled by `weight`."""
-
-    def __init__(self, weight=1.0, **kw):
-        super().__init__(**kw)
-        self.weight = weight
-
-    def _extra(self, rows, fit):
-        raise NotImplementedError
-
-    def _X(self, rows, fit):
-        from scipy.sparse import hstack
-        return hstack([self.m._matrix(self._with_tokens(rows), fit=fit), self._extra(rows, fit)]).tocsr()
-
-    def fit(self, rows):
-        self.m = SklearnCategoryModel(**self.kw)
-        self.m._build()
-        self.m.clf.fit(self._X(rows, True), [r["y"] for r in rows])
-        return self
-
-    def proba(self, rows):
-        probs = self.m.clf.predict_proba(self._X(rows, False))
-        cl = list(self.m.clf.classes_)
-        return [{c: float(row[cl.index(c)]) for c in CATEGORIES} for row in probs]
 
 
 def lead(text: str) -> str:
@@ -434,7 +409,7 @@ class Ens(Shipped):
 
     def fit(self, rows):
         super().fit(rows)
-        X, y = self.m._matrix(self._with_tokens(rows)), [r["y"] for r in rows]
+        X, y = self.m._matrix(self._examples(rows)), [r["y"] for r in rows]
         if self.kind == "svm":
             from sklearn.calibration import CalibratedClassifierCV
             from sklearn.svm import LinearSVC
@@ -446,7 +421,7 @@ class Ens(Shipped):
 
     def proba(self, rows):
         p1 = super().proba(rows)
-        P2 = self.c2.predict_proba(self.m._matrix(self._with_tokens(rows)))
+        P2 = self.c2.predict_proba(self.m._matrix(self._examples(rows)))
         cl = list(self.c2.classes_)
         return [{c: (1 - self.mix) * a[c] + self.mix * float(row[cl.index(c)]) for c in CATEGORIES}
                 for a, row in zip(p1, P2)]
@@ -471,20 +446,16 @@ class Mix(Base):
 class NoSection(Shipped):
     """The shipped model with the section heading withheld (every example as if it were a lone paragraph)."""
 
-    def _with_tokens(self, rows):
+    def _examples(self, rows):
         import dataclasses
-        return [dataclasses.replace(e, section=[]) for e in super()._with_tokens(rows)]
+        return [dataclasses.replace(e, section=[]) for e in super()._examples(rows)]
 
 
-class SectionCues(Shipped):
+class SectionCues(ShippedExtra):
     """The shipped model with the section heading's character n-grams scaled by `section_weight`, plus the heading's
     cue words (`cues.json`'s section cues: which categories the nearest and the top heading name), weight `weight`."""
 
-    def __init__(self, weight=1.0, **kw):
-        super().__init__(**kw)
-        self.weight = weight
-
-    def _cues(self, rows):
+    def _extra(self, rows, fit):
         from scipy.sparse import csr_matrix
         from policytag.components.categories.model import _cues
         cues = _cues()["section_cues"]
@@ -498,21 +469,6 @@ class SectionCues(Shipped):
                         v[k * len(CATEGORIES) + j] = self.weight
             out.append(v)
         return csr_matrix(np.array(out))
-
-    def _X(self, rows, fit):
-        from scipy.sparse import hstack
-        return hstack([self.m._matrix(self._with_tokens(rows), fit=fit), self._cues(rows)]).tocsr()
-
-    def fit(self, rows):
-        self.m = SklearnCategoryModel(**self.kw)
-        self.m._build()
-        self.m.clf.fit(self._X(rows, True), [r["y"] for r in rows])
-        return self
-
-    def proba(self, rows):
-        probs = self.m.clf.predict_proba(self._X(rows, False))
-        cl = list(self.m.clf.classes_)
-        return [{c: float(row[cl.index(c)]) for c in CATEGORIES} for row in probs]
 
 
 EXPERIMENTS = {
