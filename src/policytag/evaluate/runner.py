@@ -2,7 +2,8 @@
 
 Systems: `model` (the pipeline as shipped), `rules` (segmenter + AMOUNT recognizer + COMPANY/PROJECT rules + cue-word
 categories), `sklearn` (the scikit-learn baseline: TF-IDF character 1-3-grams of the paragraph text and a logistic
-regression, trained on the same train split) and `textcat` (spaCy's textcat alone) when the pipeline has them. Entities are scored on paragraphs whose entities were annotated; categories on categorized ones.
+regression, trained on the same train split) and `textcat` (spaCy's textcat alone) when the pipeline has them.
+Entities are scored on paragraphs whose entities were annotated; categories on categorized ones.
 """
 
 from __future__ import annotations

@@ -39,6 +39,14 @@ def _section_text(ex: Example) -> str:
     return ex.section[-1] + " | " + ex.section[0] if len(ex.section) > 1 else ex.section[0]
 
 
+def _proba_dicts(clf, X) -> list[dict[str, float]]:
+    """A fitted classifier's probabilities for the rows of X, one dict over all five categories per row (0 for a
+    category the training labels lacked)."""
+    classes = list(clf.classes_)
+    probs = clf.predict_proba(X)
+    return [{c: float(row[classes.index(c)]) if c in classes else 0.0 for c in CATEGORIES} for row in probs]
+
+
 class SklearnCategoryModel:
     """TF-IDF char 1-3-grams of the text + TF-IDF of its words (when the examples carry tokens) + char 1-2-grams of
     the section path + kind, logistic regression. Word unigrams raised document-grouped cross-validated macro-F1 from
@@ -68,8 +76,8 @@ class SklearnCategoryModel:
         kinds = csr_matrix(np.array([[1.0 if e.kind == k else 0.0 for k in ("body",) + OTHER_KINDS] for e in examples]))
         words = [e.tokens or [] for e in examples]
         if fit:
-            blocks = [self.text_vec.fit_transform(texts), self.section_weight * self.section_vec.fit_transform(sections),
-                      kinds]
+            blocks = [self.text_vec.fit_transform(texts),
+                      self.section_weight * self.section_vec.fit_transform(sections), kinds]
             if any(words):
                 blocks.append(self.word_weight * self.word_vec.fit_transform(words))
             else:
@@ -89,9 +97,7 @@ class SklearnCategoryModel:
     def predict_proba(self, examples: list[Example]) -> list[dict[str, float]]:
         if not examples:
             return []
-        probs = self.clf.predict_proba(self._matrix(examples))
-        classes = list(self.clf.classes_)
-        return [{c: float(row[classes.index(c)]) if c in classes else 0.0 for c in CATEGORIES} for row in probs]
+        return _proba_dicts(self.clf, self._matrix(examples))
 
     def save(self, path: Path) -> None:
         path.write_bytes(pickle.dumps({"C": self.C, "min_df": self.min_df, "seed": self.seed,
@@ -130,13 +136,12 @@ class CharNgramBaseline:
     def predict_proba(self, examples: list[Example]) -> list[dict[str, float]]:
         if not examples:
             return []
-        probs = self.clf.predict_proba(self.vec.transform([e.text for e in examples]))
-        classes = list(self.clf.classes_)
-        return [{c: float(row[classes.index(c)]) if c in classes else 0.0 for c in CATEGORIES} for row in probs]
+        return _proba_dicts(self.clf, self.vec.transform([e.text for e in examples]))
 
     def save(self, path: Path) -> None:
         path.write_bytes(pickle.dumps({"C": self.C, "min_df": self.min_df, "seed": self.seed,
-                                       "max_features": self.max_features, "vec": self.vec, "clf": self.clf}, protocol=5))
+                                       "max_features": self.max_features, "vec": self.vec, "clf": self.clf},
+                                      protocol=5))
 
     @classmethod
     def load(cls, path: Path) -> "CharNgramBaseline":
