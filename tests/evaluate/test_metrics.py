@@ -1,4 +1,4 @@
-from policytag.evaluate.metrics import EntityScorer, category_scores, prf
+from policytag.evaluate.metrics import CATEGORIES, EntityScorer, category_scores, prf
 
 
 def test_prf():
@@ -28,3 +28,14 @@ def test_category_scores_macro_over_present_classes():
     assert r["per_category"]["GOAL"]["f"] == 2 / 3
     assert abs(r["macro_f1"] - (2 / 3 + 1 + 2 / 3) / 3) < 1e-9
     assert r["confusion"]["GOAL"]["OTHER"] == 1 and r["accuracy"] == 0.75
+
+
+def test_render_names_what_each_system_is():
+    from policytag.evaluate.runner import render
+
+    cats = {"per_category": {c: {"p": 1.0, "r": 1.0, "f": 1.0} for c in CATEGORIES}, "macro_f1": 1.0, "accuracy": 1.0,
+            "confusion": {g: {p: 0 for p in CATEGORIES} for g in CATEGORIES}}
+    text = render({"split": "dev", "paragraphs": 3, "systems": {"model": {"categories": cats},
+                                                                "sklearn": {"categories": cats}}})
+    assert "sklearn: TF-IDF character 1-3-grams of the paragraph + logistic regression" in text
+    assert "model: the pipeline as shipped" in text and "textcat:" not in text

@@ -14,6 +14,12 @@ from ..pipeline.tagging import make_docs
 from .metrics import CATEGORIES, ENTITY_LABELS, EntityScorer, category_scores
 
 CLASSIFIER = "policytag_paragraph_classifier"
+SYSTEMS = {
+    "model": "the pipeline as shipped",
+    "rules": "segmenter, AMOUNT recognizer, COMPANY/PROJECT rules, cue-word categories",
+    "sklearn": "TF-IDF character 1-3-grams of the paragraph + logistic regression (categories only)",
+    "textcat": "spaCy's textcat alone (categories only)",
+}
 
 
 def corpus_inputs(corpus: Corpus, split: str | None, docs: list[str] | None = None
@@ -120,6 +126,7 @@ def render(result: dict) -> str:
         lines.append("")
         lines.append("entity support (gold): " + ", ".join(f"{lab} {sup['per_label'][lab]['support']}" for lab in ENTITY_LABELS)
                      + f" in {sup['paragraphs']} paragraphs")
+    lines += [""] + [f"{n}: {SYSTEMS[n]}" for n in names if n in SYSTEMS]
     model_cats = systems.get("model", {}).get("categories")
     if model_cats:
         lines += ["", "confusion (model; rows gold, columns predicted):", f"{'':<12}" + "".join(f"{c[:6]:>8}" for c in CATEGORIES)]
