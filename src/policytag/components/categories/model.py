@@ -39,6 +39,21 @@ def _section_text(ex: Example) -> str:
     return ex.section[-1] + " | " + ex.section[0] if len(ex.section) > 1 else ex.section[0]
 
 
+def _text_chars(min_df: int, max_features: int):
+    """TF-IDF over the paragraph text's character 1-3-grams (both scikit-learn models)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=min_df, sublinear_tf=True,
+                           max_features=max_features)
+
+
+def _logistic(C: float, seed: int):
+    """The linear model of both scikit-learn models: balanced classes, fixed seed."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=2000, class_weight="balanced", random_state=seed)
+
+
 def _proba_dicts(clf, X) -> list[dict[str, float]]:
     """A fitted classifier's probabilities for the rows of X, one dict over all five categories per row (0 for a
     category the training labels lacked)."""
@@ -60,13 +75,11 @@ class SklearnCategoryModel:
 
     def _build(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
 
-        self.text_vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=self.min_df, sublinear_tf=True,
-                                        max_features=self.max_features)
+        self.text_vec = _text_chars(self.min_df, self.max_features)
         self.section_vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True)
         self.word_vec = TfidfVectorizer(analyzer=word_features, min_df=self.min_df, sublinear_tf=True)
-        self.clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed)
+        self.clf = _logistic(self.C, self.seed)
 
     def _matrix(self, examples: list[Example], fit: bool = False):
         from scipy.sparse import csr_matrix, hstack
@@ -124,12 +137,8 @@ class CharNgramBaseline:
         self.vec = self.clf = None
 
     def fit(self, examples: list[Example], labels: list[str]) -> "CharNgramBaseline":
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-
-        self.vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=self.min_df, sublinear_tf=True,
-                                   max_features=self.max_features)
-        self.clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed)
+        self.vec = _text_chars(self.min_df, self.max_features)
+        self.clf = _logistic(self.C, self.seed)
         self.clf.fit(self.vec.fit_transform([e.text for e in examples]), labels)
         return self
 
