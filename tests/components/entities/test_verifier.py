@@ -88,6 +88,18 @@ def test_rules_verified_keeps_rule_spans_unless_rejected(verifier):
     assert rule_bad not in kept  # ... a rule span is dropped once its NONE probability reaches `reject`
 
 
+def test_rules_verified_keeps_an_owner_with_its_works(verifier):
+    """ANNOTATION.md: an owner plus an activity is one PROJECT and the longer span wins. A rule PROJECT holding a rule
+    COMPANY survives even a verifier that would reject it; without the owner inside, the same span is dropped."""
+    text = "中恒化工有限公司项目已完成厂房"
+    company, project = (0, 8), (0, 10)
+    cands = SpanVerifier.candidates(text, {company: "COMPANY", project: "PROJECT"})
+    chosen = {(s, e, lab) for s, e, lab, _ in verifier.select(text, cands, threshold=0.99, reject=0.0)}
+    assert chosen == {(0, 10, "PROJECT")}  # reject 0 drops every rule span but the owner's works
+    alone = SpanVerifier.candidates(text, {project: "PROJECT"})
+    assert (0, 10) not in {(s, e) for s, e, _, _ in verifier.select(text, alone, threshold=0.99, reject=0.0)}
+
+
 def test_verifier_round_trips_through_disk(verifier, tmp_path):
     verifier.save(tmp_path / "v.pkl")
     again = SpanVerifier.load(tmp_path / "v.pkl")

@@ -154,6 +154,11 @@ def features(text: str, start: int, end: int, rule: str | None,
     return f
 
 
+def _holds_owner(start: int, end: int, owners: list[tuple[int, int]]) -> bool:
+    """Whether a span holds one of `owners` (COMPANY spans) and more after it."""
+    return any(start <= s and e < end for s, e in owners)
+
+
 class SpanVerifier:
     def __init__(self, C: float = 1.0, seed: int = 0, class_weight: str | None = None):
         self.C, self.seed, self.class_weight = C, seed, class_weight
@@ -201,12 +206,16 @@ class SpanVerifier:
                reject: float | None = None, bounds: frozenset[int] | None = None) -> list[tuple[int, int, str, float]]:
         """The non-overlapping entities: best probability first, each kept when it reaches `threshold`.
         With `reject`, a rule span is kept (before any other candidate, longest first) unless the verifier gives
-        it a NONE probability of at least `reject`: the verifier then filters the rules and adds what they miss."""
+        it a NONE probability of at least `reject`: the verifier then filters the rules and adds what they miss.
+        A rule PROJECT that holds a rule COMPANY (an owner + its works: 中恒化工有限公司项目, 佛慈药业综合开发项目) is
+        kept whatever the verifier says: ANNOTATION.md tags an owner plus an activity as one PROJECT, and the longer
+        span wins. Measured leave-one-report-out on the local reports in training/RESULTS.md (session 6)."""
+        owners = [(s, e) for s, e, rule in cands if rule == "COMPANY"]
         firm, scored = [], []
         for (s, e, rule), p in zip(cands, self.score(text, cands, bounds)):
             label = "COMPANY" if p["COMPANY"] >= p["PROJECT"] else "PROJECT"
             if reject is not None and rule is not None:
-                if p["NONE"] < reject:
+                if p["NONE"] < reject or rule == "PROJECT" and _holds_owner(s, e, owners):
                     firm.append((s, e, rule, 1.0 - p["NONE"]))
             elif p[label] >= threshold:
                 scored.append((s, e, label, p[label]))
