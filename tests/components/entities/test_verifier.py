@@ -98,6 +98,19 @@ def test_rules_verified_keeps_an_owner_with_its_works(verifier):
     assert chosen == {(0, 10, "PROJECT")}  # reject 0 drops every rule span but the owner's works
     alone = SpanVerifier.candidates(text, {project: "PROJECT"})
     assert (0, 10) not in {(s, e) for s, e, _, _ in verifier.select(text, alone, threshold=0.99, reject=0.0)}
+    assert (0, 10) not in {(s, e) for s, e, _, _ in verifier.select(text, cands, threshold=0.99, reject=0.0,
+                                                                   keep_owned=False)}
+
+
+@pytest.mark.parametrize("text, name, kept", [
+    ("加快建设**含油废物综合利用等项目", "**含油废物综合利用", True),  # ** stands for the owner's name
+    ("x滩330千伏升压站及输电工程获批", "x滩330千伏升压站及输电工程", True),
+    ("新增**个项目", "**个项目", False),  # ** stands for a figure: no owner
+    ("加快建设含油废物综合利用等项目", "含油废物综合利用", False)])
+def test_rules_verified_keeps_works_of_a_redacted_owner(verifier, text, name, kept):
+    span = (text.index(name), text.index(name) + len(name))
+    cands = SpanVerifier.candidates(text, {span: "PROJECT"})
+    assert (span in {(s, e) for s, e, _, _ in verifier.select(text, cands, threshold=0.99, reject=0.0)}) is kept
 
 
 def test_verifier_round_trips_through_disk(verifier, tmp_path):
