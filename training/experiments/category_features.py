@@ -33,8 +33,14 @@ def load(corpus: Corpus, split: str):
             if r["category"]:
                 prev = recs[i - 1]["text"] if i > 0 else ""
                 nxt = recs[i + 1]["text"] if i + 1 < len(recs) else ""
+                j = 0
+                while i - 1 - j >= 0 and recs[i - 1 - j]["section"] == r["section"] and recs[i - 1 - j]["kind"] == "body":
+                    j += 1
+                last = not (i + 1 < len(recs) and recs[i + 1]["section"] == r["section"])
                 rows.append({"doc": doc, "ex": Example(r["text"], r["section"], r["kind"]), "prev": prev, "next": nxt,
-                             "y": r["category"]["label"], "index": i, "n": len(recs), "top": len(tops)})
+                             "y": r["category"]["label"], "index": i, "n": len(recs), "top": len(tops),
+                             "sec_pos": j, "sec_last": last,
+                             "next_same": i + 1 < len(recs) and recs[i + 1]["section"] == r["section"]})
     return rows
 
 
@@ -471,7 +477,34 @@ class SectionCues(ShippedExtra):
         return csr_matrix(np.array(out))
 
 
+class Opener(ShippedExtra):
+    """+ where the paragraph sits in its section: its index among the section's body paragraphs (0, 1, 2, 3+),
+    whether it is the section's last, and whether it is a short line (< `short` characters) followed by more text
+    of the same section (a sub-heading written as a sentence). Nothing for a paragraph outside any section."""
+
+    def __init__(self, weight=1.0, short=40, **kw):
+        super().__init__(weight, **kw)
+        self.short = short
+
+    def _extra(self, rows, fit):
+        from scipy.sparse import csr_matrix
+        out = []
+        for r in rows:
+            v = np.zeros(7)
+            if r["ex"].section and r["ex"].kind == "body":
+                v[min(3, r["sec_pos"])] = 1
+                v[4] = 1 if r["sec_last"] else 0
+                short = len(r["ex"].text) < self.short
+                v[5] = 1 if short and r["next_same"] else 0
+                v[6] = 1 if short else 0
+            out.append(v * self.weight)
+        return csr_matrix(np.array(out))
+
+
 EXPERIMENTS = {
+    "opener-mix": lambda: Mix(Opener, Chars),
+    "opener-0.5-mix": lambda: Mix(lambda: Opener(0.5), Chars),
+    "opener": lambda: Opener(),
     "lead-0.5": lambda: Lead(0.5),
     "lead-1": lambda: Lead(1.0),
     "temporal-0.5": lambda: Temporal(0.5),

@@ -56,11 +56,12 @@ def main():
         for doc, (d, t, e) in zip(docs, items):
             gold = {(s, end, lab) for (s, end), lab in _gold(e).items()}
             cands, bounds = merge.candidates(doc, t), token_bounds(doc)
+            scores = verifier.score(t, cands, bounds)
             preds = {"rules": {(s, end, lab) for s, end, lab in cands if lab}}
             for th in VERIFIER_THRESHOLDS:
                 for rj in VERIFIER_REJECTS:
                     for owned in (False, True):
-                        chosen = verifier.select(t, cands, th, rj, bounds, keep_owned=owned)
+                        chosen = verifier.select(t, cands, th, rj, bounds, keep_owned=owned, scores=scores)
                         preds[f"rules_verified@{th}/{rj}{' +owner' if owned else ''}"] = {
                             (s, end, lab) for s, end, lab, _ in chosen}
             kind = "seed" if d.startswith("seed") else "national"

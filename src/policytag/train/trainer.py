@@ -144,9 +144,11 @@ def choose_merge_policy(nlp, corpus: Corpus) -> tuple[tuple[str, float, float], 
         gold = {(s, e, lab) for (s, e), lab in _gold(ents).items()}
         cands = merge.candidates(doc, text) if merge.verifier is not None else []
         bounds = token_bounds(doc)
+        scores = merge.verifier.score(text, cands, bounds) if merge.verifier is not None else []
         for policy, t, r in options:
             if policy in ("verified", "rules_verified"):
-                chosen = merge.verifier.select(text, cands, t, r if policy == "rules_verified" else None, bounds)
+                chosen = merge.verifier.select(text, cands, t, r if policy == "rules_verified" else None, bounds,
+                                               scores=scores)
                 pred = {(s, e, lab) for s, e, lab, _ in chosen}
             else:
                 merge.policy = policy

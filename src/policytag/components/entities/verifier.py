@@ -208,17 +208,19 @@ class SpanVerifier:
 
     def select(self, text: str, cands: list[tuple[int, int, str | None]], threshold: float,
                reject: float | None = None, bounds: frozenset[int] | None = None,
-               keep_owned: bool = True) -> list[tuple[int, int, str, float]]:
+               keep_owned: bool = True, scores: list[dict[str, float]] | None = None
+               ) -> list[tuple[int, int, str, float]]:
         """The non-overlapping entities: best probability first, each kept when it reaches `threshold`.
         With `reject`, a rule span is kept (before any other candidate, longest first) unless the verifier gives
         it a NONE probability of at least `reject`: the verifier then filters the rules and adds what they miss.
         A rule PROJECT that holds its owner (a rule COMPANY: 中恒化工有限公司项目, 佛慈药业综合开发项目; or a
         redacted name: **含油废物综合利用) is kept whatever the verifier says: ANNOTATION.md tags an owner plus an
         activity as one PROJECT, and the longer span wins (`keep_owned`; measured by
-        training/experiments/verifier_loso.py, training/RESULTS.md session 6)."""
+        training/experiments/verifier_loso.py, training/RESULTS.md session 6). `scores`: the verifier's own
+        `score(text, cands, bounds)`, when the caller already has them (one text tried at several thresholds)."""
         owners = [(s, e) for s, e, rule in cands if rule == "COMPANY"]
         firm, scored = [], []
-        for (s, e, rule), p in zip(cands, self.score(text, cands, bounds)):
+        for (s, e, rule), p in zip(cands, self.score(text, cands, bounds) if scores is None else scores):
             label = "COMPANY" if p["COMPANY"] >= p["PROJECT"] else "PROJECT"
             if reject is not None and rule is not None:
                 if p["NONE"] < reject or keep_owned and rule == "PROJECT" and _holds_owner(text, s, e, owners):
