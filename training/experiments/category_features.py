@@ -501,7 +501,35 @@ class Opener(ShippedExtra):
         return csr_matrix(np.array(out))
 
 
+class Readings(ShippedExtra):
+    """+ the AMOUNT recognizer's readings in the paragraph: how many amounts carry each comparator (= >= <= ~ > <) and
+    each dimension (money, ratio, ...), log-scaled. A target names figures with 以上 / 左右 / 不超过; a result with =."""
+
+    CMPS = ("=", ">=", "<=", "~", ">", "<")
+    DIMS = ("money", "ratio", "count", "quantity", "other")
+
+    def _extra(self, rows, fit):
+        from scipy.sparse import csr_matrix
+        self._examples(rows)  # loads the tokenizer pipeline (with the AMOUNT recognizer)
+        todo = [r for r in rows if "readings" not in r]
+        for r, doc in zip(todo, _TOKNLP.pipe(r["ex"].text for r in todo)):
+            r["readings"] = [s._.amount for s in doc.spans.get("amounts", []) if s._.amount]
+        out = []
+        for r in rows:
+            v = np.zeros(len(self.CMPS) + len(self.DIMS) + 1)
+            for a in r["readings"]:
+                if a.get("comparator") in self.CMPS:
+                    v[self.CMPS.index(a["comparator"])] += 1
+                d = a.get("dimension")
+                v[len(self.CMPS) + (self.DIMS.index(d) if d in self.DIMS else len(self.DIMS) - 1)] += 1
+            v[-1] = 1 if r["readings"] else 0
+            out.append(np.log1p(v) * self.weight)
+        return csr_matrix(np.array(out))
+
+
 EXPERIMENTS = {
+    "readings-mix": lambda: Mix(Readings, Chars),
+    "readings-0.5-mix": lambda: Mix(lambda: Readings(0.5), Chars),
     "opener-mix": lambda: Mix(Opener, Chars),
     "opener-0.5-mix": lambda: Mix(lambda: Opener(0.5), Chars),
     "opener": lambda: Opener(),
