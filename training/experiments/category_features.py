@@ -34,7 +34,8 @@ def load(corpus: Corpus, split: str):
                 prev = recs[i - 1]["text"] if i > 0 else ""
                 nxt = recs[i + 1]["text"] if i + 1 < len(recs) else ""
                 j = 0
-                while i - 1 - j >= 0 and recs[i - 1 - j]["section"] == r["section"] and recs[i - 1 - j]["kind"] == "body":
+                while i - 1 - j >= 0 and recs[i - 1 - j]["section"] == r["section"] \
+                        and recs[i - 1 - j]["kind"] == "body":
                     j += 1
                 last = not (i + 1 < len(recs) and recs[i + 1]["section"] == r["section"])
                 rows.append({"doc": doc, "ex": Example(r["text"], r["section"], r["kind"]), "prev": prev, "next": nxt,
@@ -102,6 +103,22 @@ class Extra(Base):
         return [{c: float(row[cl.index(c)]) for c in CATEGORIES} for row in probs]
 
 
+class Dense:
+    """Mixin for an Extra whose block is one dense vector per row (`_row`), scaled by `weight`; `_prepare` may first
+    compute what the rows need."""
+
+    def _prepare(self, rows):
+        pass
+
+    def _row(self, r) -> np.ndarray:
+        raise NotImplementedError
+
+    def _extra(self, rows, fit):
+        from scipy.sparse import csr_matrix
+        self._prepare(rows)
+        return csr_matrix(np.array([self._row(r) for r in rows]) * self.weight)
+
+
 class Context(Extra):
     """Base features + char n-grams of the previous and next paragraphs (weighted)."""
 
@@ -157,7 +174,7 @@ class Stacked(Base):
         return [{c: float(row[cl.index(c)]) for c in CATEGORIES} for row in probs]
 
 
-class Position(Extra):
+class Position(Dense, Extra):
     """Base features + the paragraph's relative position in its report (one-hot over `bins`) and the index of its
     top-level section (1st, 2nd, 3rd, 4th+)."""
 
@@ -165,15 +182,11 @@ class Position(Extra):
         super().__init__(weight, **kw)
         self.bins = bins
 
-    def _extra(self, rows, fit):
-        from scipy.sparse import csr_matrix
-        out = []
-        for r in rows:
-            v = np.zeros(self.bins + 4)
-            v[min(self.bins - 1, int(self.bins * r["index"] / max(1, r["n"])))] = self.weight
-            v[self.bins + min(3, r["top"])] = self.weight
-            out.append(v)
-        return csr_matrix(np.array(out))
+    def _row(self, r):
+        v = np.zeros(self.bins + 4)
+        v[min(self.bins - 1, int(self.bins * r["index"] / max(1, r["n"])))] = 1
+        v[self.bins + min(3, r["top"])] = 1
+        return v
 
 
 class Biased(Base):
@@ -214,21 +227,17 @@ class Biased(Base):
         return out
 
 
-class Shape(Extra):
+class Shape(Dense, Extra):
     """Base features + the paragraph's shape: how it ends (。/；/：/！/none) and its length bucket."""
 
-    def _extra(self, rows, fit):
-        from scipy.sparse import csr_matrix
-        ends = ("。", "；", "：", "！", "？")
-        out = []
-        for r in rows:
-            t = r["ex"].text.strip()
-            v = np.zeros(len(ends) + 1 + 6)
-            k = next((i for i, e in enumerate(ends) if t.endswith(e)), len(ends))
-            v[k] = self.weight
-            v[len(ends) + 1 + min(5, int(np.log2(max(1, len(t)) / 10 + 1)))] = self.weight
-            out.append(v)
-        return csr_matrix(np.array(out))
+    ENDS = ("。", "；", "：", "！", "？")
+
+    def _row(self, r):
+        t = r["ex"].text.strip()
+        v = np.zeros(len(self.ENDS) + 1 + 6)
+        v[next((i for i, e in enumerate(self.ENDS) if t.endswith(e)), len(self.ENDS))] = 1
+        v[len(self.ENDS) + 1 + min(5, int(np.log2(max(1, len(t)) / 10 + 1)))] = 1
+        return v
 
 
 _SENT = re.compile(r"[^。；！？!?;]+[。；！？!?;]?")
@@ -387,23 +396,19 @@ def ref_year(doc: str):
     return _REF[doc]
 
 
-class Temporal(ShippedExtra):
+class Temporal(Dense, ShippedExtra):
     """+ each year the paragraph names against its report's most frequent year (<=-2, -1, 0, +1, +2..5, later; or
     none)."""
 
-    def _extra(self, rows, fit):
-        from scipy.sparse import csr_matrix
-        out = []
-        for r in rows:
-            v = np.zeros(7)
-            ref, ys = ref_year(r["doc"]), years(r["ex"].text)
-            if not ys or ref is None:
-                v[6] = 1
-            for y in ys if ref is not None else ():
-                d = y - ref
-                v[0 if d <= -2 else 1 if d == -1 else 2 if d == 0 else 3 if d == 1 else 4 if d <= 5 else 5] = 1
-            out.append(v * self.weight)
-        return csr_matrix(np.array(out))
+    def _row(self, r):
+        v = np.zeros(7)
+        ref, ys = ref_year(r["doc"]), years(r["ex"].text)
+        if not ys or ref is None:
+            v[6] = 1
+        for y in ys if ref is not None else ():
+            d = y - ref
+            v[0 if d <= -2 else 1 if d == -1 else 2 if d == 0 else 3 if d == 1 else 4 if d <= 5 else 5] = 1
+        return v
 
 
 class Ens(Shipped):
@@ -457,27 +462,23 @@ class NoSection(Shipped):
         return [dataclasses.replace(e, section=[]) for e in super()._examples(rows)]
 
 
-class SectionCues(ShippedExtra):
+class SectionCues(Dense, ShippedExtra):
     """The shipped model with the section heading's character n-grams scaled by `section_weight`, plus the heading's
     cue words (`cues.json`'s section cues: which categories the nearest and the top heading name), weight `weight`."""
 
-    def _extra(self, rows, fit):
-        from scipy.sparse import csr_matrix
+    def _row(self, r):
         from policytag.components.categories.model import _cues
         cues = _cues()["section_cues"]
-        out = []
-        for r in rows:
-            sec = r["ex"].section
-            v = np.zeros(2 * len(CATEGORIES))
-            for k, head in enumerate((sec[-1] if sec else "", sec[0] if sec else "")):
-                for j, c in enumerate(CATEGORIES):
-                    if any(w in head for w in cues.get(c, ())):
-                        v[k * len(CATEGORIES) + j] = self.weight
-            out.append(v)
-        return csr_matrix(np.array(out))
+        sec = r["ex"].section
+        v = np.zeros(2 * len(CATEGORIES))
+        for k, head in enumerate((sec[-1] if sec else "", sec[0] if sec else "")):
+            for j, c in enumerate(CATEGORIES):
+                if any(w in head for w in cues.get(c, ())):
+                    v[k * len(CATEGORIES) + j] = 1
+        return v
 
 
-class Opener(ShippedExtra):
+class Opener(Dense, ShippedExtra):
     """+ where the paragraph sits in its section: its index among the section's body paragraphs (0, 1, 2, 3+),
     whether it is the section's last, and whether it is a short line (< `short` characters) followed by more text
     of the same section (a sub-heading written as a sentence). Nothing for a paragraph outside any section."""
@@ -486,45 +487,39 @@ class Opener(ShippedExtra):
         super().__init__(weight, **kw)
         self.short = short
 
-    def _extra(self, rows, fit):
-        from scipy.sparse import csr_matrix
-        out = []
-        for r in rows:
-            v = np.zeros(7)
-            if r["ex"].section and r["ex"].kind == "body":
-                v[min(3, r["sec_pos"])] = 1
-                v[4] = 1 if r["sec_last"] else 0
-                short = len(r["ex"].text) < self.short
-                v[5] = 1 if short and r["next_same"] else 0
-                v[6] = 1 if short else 0
-            out.append(v * self.weight)
-        return csr_matrix(np.array(out))
+    def _row(self, r):
+        v = np.zeros(7)
+        if r["ex"].section and r["ex"].kind == "body":
+            v[min(3, r["sec_pos"])] = 1
+            v[4] = 1 if r["sec_last"] else 0
+            short = len(r["ex"].text) < self.short
+            v[5] = 1 if short and r["next_same"] else 0
+            v[6] = 1 if short else 0
+        return v
 
 
-class Readings(ShippedExtra):
+class Readings(Dense, ShippedExtra):
     """+ the AMOUNT recognizer's readings in the paragraph: how many amounts carry each comparator (= >= <= ~ > <) and
     each dimension (money, ratio, ...), log-scaled. A target names figures with 以上 / 左右 / 不超过; a result with =."""
 
     CMPS = ("=", ">=", "<=", "~", ">", "<")
     DIMS = ("money", "ratio", "count", "quantity", "other")
 
-    def _extra(self, rows, fit):
-        from scipy.sparse import csr_matrix
+    def _prepare(self, rows):
         self._examples(rows)  # loads the tokenizer pipeline (with the AMOUNT recognizer)
         todo = [r for r in rows if "readings" not in r]
         for r, doc in zip(todo, _TOKNLP.pipe(r["ex"].text for r in todo)):
             r["readings"] = [s._.amount for s in doc.spans.get("amounts", []) if s._.amount]
-        out = []
-        for r in rows:
-            v = np.zeros(len(self.CMPS) + len(self.DIMS) + 1)
-            for a in r["readings"]:
-                if a.get("comparator") in self.CMPS:
-                    v[self.CMPS.index(a["comparator"])] += 1
-                d = a.get("dimension")
-                v[len(self.CMPS) + (self.DIMS.index(d) if d in self.DIMS else len(self.DIMS) - 1)] += 1
-            v[-1] = 1 if r["readings"] else 0
-            out.append(np.log1p(v) * self.weight)
-        return csr_matrix(np.array(out))
+
+    def _row(self, r):
+        v = np.zeros(len(self.CMPS) + len(self.DIMS) + 1)
+        for a in r["readings"]:
+            if a.get("comparator") in self.CMPS:
+                v[self.CMPS.index(a["comparator"])] += 1
+            d = a.get("dimension")
+            v[len(self.CMPS) + (self.DIMS.index(d) if d in self.DIMS else len(self.DIMS) - 1)] += 1
+        v[-1] = 1 if r["readings"] else 0
+        return np.log1p(v)
 
 
 EXPERIMENTS = {

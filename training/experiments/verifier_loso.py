@@ -42,7 +42,8 @@ def main():
     merge = nlp.get_pipe("policytag_entity_merge")
     before = nlp.pipe_names[: nlp.pipe_names.index("policytag_entity_merge")]
     no_ner = [p for p in before if p not in ("tok2vec", "ner")]
-    train = texts(corpus, "train") + [("news", r["text"], r["entities"]) for r in corpus.supplement("train", source="news")]
+    news = [("news", r["text"], r["entities"]) for r in corpus.supplement("train", source="news")]
+    train = texts(corpus, "train") + news
     with nlp.select_pipes(enable=no_ner):  # as train_verifier: the NER has seen these texts
         data = [(d, t, merge.candidates(doc, t), _gold(e), token_bounds(doc))
                 for doc, (d, t, e) in zip(nlp.pipe(t for _, t, _ in train), train)]
