@@ -21,16 +21,9 @@ import spacy  # noqa: E402
 
 from policytag.components.entities.verifier import SpanVerifier, token_bounds  # noqa: E402
 from policytag.corpus import Corpus  # noqa: E402
-from policytag.train.trainer import VERIFIER_REJECTS, VERIFIER_THRESHOLDS, _gold  # noqa: E402
+from policytag.train.trainer import VERIFIER_REJECTS, VERIFIER_THRESHOLDS, _gold, entity_records  # noqa: E402
 
 HELD_OUT = ("seed-000", "seed-004")
-
-
-def texts(corpus: Corpus, split: str) -> list[tuple[str, str, list[dict]]]:
-    """(document, text, entities) of the split's report paragraphs with COMPANY/PROJECT labels."""
-    out = [(r["doc"], r["text"], r["entities"]) for r in corpus.iter_records(split)
-           if r["entities"] is not None and r.get("entities_reviewed")]
-    return out + [(r["doc"], r["text"], r["entities"]) for r in corpus.supplement(split, source="reports")]
 
 
 def main():
@@ -42,13 +35,13 @@ def main():
     merge = nlp.get_pipe("policytag_entity_merge")
     before = nlp.pipe_names[: nlp.pipe_names.index("policytag_entity_merge")]
     no_ner = [p for p in before if p not in ("tok2vec", "ner")]
-    news = [("news", r["text"], r["entities"]) for r in corpus.supplement("train", source="news")]
-    train = texts(corpus, "train") + news
+    train = entity_records(corpus, "train")
     with nlp.select_pipes(enable=no_ner):  # as train_verifier: the NER has seen these texts
         data = [(d, t, merge.candidates(doc, t), _gold(e), token_bounds(doc))
                 for doc, (d, t, e) in zip(nlp.pipe(t for _, t, _ in train), train)]
     counts: Counter = Counter()
-    targets = [(doc, [x for x in train if x[0] == doc]) for doc in HELD_OUT] + [("dev", texts(corpus, "dev"))]
+    targets = [(doc, [x for x in train if x[0] == doc]) for doc in HELD_OUT]
+    targets.append(("dev", entity_records(corpus, "dev", news=False)))
     for target, items in targets:
         verifier = SpanVerifier(C=1.0, seed=0, class_weight="balanced").fit(
             [(t, c, g, b) for d, t, c, g, b in data if d != target])

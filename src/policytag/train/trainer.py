@@ -86,15 +86,20 @@ def _kind(doc_id: str) -> str:
     return doc_id.rsplit("-", 1)[0]
 
 
-def entity_texts(corpus: Corpus, split: str, news: bool = True) -> list[tuple[str, list[dict], str]]:
-    """(text, entities, kind) of `split` whose COMPANY/PROJECT were annotated: paragraphs with a reviewed entity
-    layer, the report supplement's paragraphs and (with `news`) the news supplement's sentences (kind "news")."""
-    items = [(r["text"], r["entities"], _kind(r["doc"])) for r in corpus.iter_records(split)
+def entity_records(corpus: Corpus, split: str, news: bool = True) -> list[tuple[str, str, list[dict]]]:
+    """(document, text, entities) of `split` whose COMPANY/PROJECT were annotated: paragraphs with a reviewed entity
+    layer, the report supplement's paragraphs and (with `news`) the news supplement's sentences (document "news")."""
+    items = [(r["doc"], r["text"], r["entities"]) for r in corpus.iter_records(split)
              if r["entities"] is not None and r.get("entities_reviewed")]
-    items += [(r["text"], r["entities"], _kind(r["doc"])) for r in corpus.supplement(split, source="reports")]
+    items += [(r["doc"], r["text"], r["entities"]) for r in corpus.supplement(split, source="reports")]
     if news:
-        items += [(r["text"], r["entities"], "news") for r in corpus.supplement(split, source="news")]
+        items += [("news", r["text"], r["entities"]) for r in corpus.supplement(split, source="news")]
     return items
+
+
+def entity_texts(corpus: Corpus, split: str, news: bool = True) -> list[tuple[str, list[dict], str]]:
+    """(text, entities, kind) of `entity_records`: the kind of report (seed, national) or "news"."""
+    return [(text, ents, _kind(doc)) for doc, text, ents in entity_records(corpus, split, news)]
 
 
 def _gold(ents: list[dict]) -> dict[tuple[int, int], str]:
