@@ -121,6 +121,11 @@ def test_rules_are_linear_in_text_length(nlp):
                                                      ("久久星专用车", "PROJECT")]),
     ("争取利用吉泉直流、哈密至重庆以及青海至河南直流等特高压工程外送电力",
      [("吉泉直流", "PROJECT"), ("哈密至重庆", "PROJECT"), ("青海至河南直流", "PROJECT")]),
+    # a nested list ends where the list of 等工程 begins: only the item after it is named
+    ("重点实施水、电、路、管网等基础设施建设和滨河三号湖绿化等工程", [("滨河三号湖绿化", "PROJECT")]),
+    # a first item cut after a verb (改造|工程) does not make the list one of kinds
+    ("加大老区供热管网改造工程、20万吨特种润滑油、60万吨渣油加氢装置节能改造等项目的支持力度",
+     [("20万吨特种润滑油", "PROJECT"), ("60万吨渣油加氢装置节能改造", "PROJECT")]),
 ])
 def test_typed_list_items(nlp, text, expected):
     assert [(t, lab) for t, lab in ents(nlp, text) if lab != "AMOUNT"] == expected
@@ -144,6 +149,11 @@ def test_redacted_names(nlp, text, expected):
     "新开工项目132项，完成投资5亿元",  # a bare count is not a list
     "在交通、水利、能源等领域实施一批重大工程",  # fields, not names
     "尽管以媒体、板报等为企业作招工宣传",  # 等 + a verb phrase, not a typed head
+    # coordinated items are of one kind: one kind word among them (公路, 发电) makes the whole list a list of kinds
+    "建成了一批公路、铁路、江河干堤、水利枢纽和城市基础设施等工程",
+    "各地分别兴办采煤、发电、冶炼、化工等企业",
+    # the noun after 等 types the list (手段), not a head further on (工程 of 工程质量)
+    "综合运用经济、法律、行政和舆论监督等手段严把工程质量关",
 ])
 def test_typed_lists_without_names(nlp, text):
     assert [e for e in ents(nlp, text) if e[1] != "AMOUNT"] == []

@@ -231,7 +231,7 @@ _CLAUSE_BREAK = "，。；：！？,;:!?（）()《》【】\n"
 _QUOTES = "“”\"‘’'「」『』"
 _GLUED_FUNCTION_CHARS = "对如把被将从在为向以"
 _CONJUNCTIONS = frozenset({"和", "以及", "与", "或"})
-_TAIL_NOT_NAMES = re.compile(r"方面|领域|行业|产业(?!园)|部门|单位|方式|形式|地区|国家|城市|省份|环节")
+_TAIL_NOT_NAMES = re.compile(r"方面|领域|行业|产业(?!园)|部门|单位|方式|形式|手段|措施|办法|途径|渠道|地区|国家|城市|省份|环节")
 
 
 @lru_cache(maxsize=1)
@@ -258,6 +258,7 @@ def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = N
     lr = lists or default_list_rules()
     text = doc.text
     stops = r.company_stops | r.project_stops
+    heads = frozenset(r.heads + r.suffixes + lr.company_heads + lr.project_heads)
     out: list[tuple[int, int, str]] = []
     for a in lr.anchor_re.finditer(text):
         tail = lr.tail_re.match(text, a.end())
@@ -279,6 +280,7 @@ def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = N
             pos += len(part) + 1
         if a.group("count") and len(pieces) < 2:
             continue  # a bare count (完成132项工程) is not a list
+        items, kinds = [], []
         for k, (s, e) in enumerate(pieces):
             while s < e and text[s] in _QUOTES + " ":
                 s += 1
@@ -286,8 +288,17 @@ def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = N
                 e -= 1
             if k == 0:
                 s = _first_item_start(doc, text, s, e, stops)
-            if _is_name_item(doc, text, s, e, lr):
-                out.append((s, e, label))
+            kind = _item_kind(doc, text, s, e, lr)
+            if kind == "generic" and text[s:e] in heads:
+                kind = "other"  # a head left of a cut first item (加大矿区供热保障改造|工程) is no kind word
+            if kind == "nested":  # 水、电、路、供热管网等基础设施建设和A等工程: the list of 等工程 starts after it
+                items, kinds = [], []
+                continue
+            items.append((s, e))
+            kinds.append(kind)
+        if len(items) >= 2 and "generic" in kinds:
+            continue  # coordinated items are of one kind: a list holding a kind word (公路、铁路…等工程) names none
+        out.extend((s, e, label) for (s, e), kind in zip(items, kinds) if kind == "name")
     return out
 
 
@@ -326,23 +337,31 @@ def _split_conjoined(doc, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _is_name_item(doc, text: str, s: int, e: int, lr: ListRules) -> bool:
+def _item_kind(doc, text: str, s: int, e: int, lr: ListRules) -> str:
+    """`name` (an item to tag), `generic` (one generic word: a kind such as 公路, 发电), `nested` (a list inside the
+    list: 供热管网等基础设施建设) or `other` (not tagged: too long or short, generic words only, a bare figure or code)."""
     item = text[s:e]
     if "等" in item:
-        return False  # a nested list (供热管网等基础设施建设)
+        return "nested"
     if not (lr.min_item <= len(item) <= lr.max_item) or not _CJK.match(item):
-        return False
+        return "other"
     if _REDACTED.search(item) and re.search(r"[\u3400-\u9fff]", item) or re.fullmatch(r"[xX*]+\d.*", item):
-        return True  # a redacted proper name (**聚光材料, x100兆瓦)
+        return "name"  # a redacted proper name (**聚光材料, x100兆瓦)
     if not re.search(r"[\u3400-\u9fff]", item):
-        return False  # a bare redaction (**) or code is no name
+        return "other"  # a bare redaction (**) or code is no name
     if len(_SCALE.sub("", item)) < 2:
-        return False  # a bare figure (500万千瓦) is an AMOUNT, not a name
+        return "other"  # a bare figure (500万千瓦) is an AMOUNT, not a name
     from ..._util import char_span
 
     span = char_span(doc, s, e, alignment_mode="expand")
     if span is None:
-        return False
+        return "other"
     # tokens of the item; a glued neighbour (车等 in 专用车等) is cut off, the component splits that token
     tokens = [t.text[max(0, s - t.idx): e - t.idx] for t in span]
-    return not all(t in lr.generic or _SCALE.fullmatch(t) or t.isdigit() for t in tokens)
+    if all(t in lr.generic or _SCALE.fullmatch(t) or t.isdigit() for t in tokens):
+        return "generic" if len(tokens) == 1 else "other"
+    return "name"
+
+
+def _is_name_item(doc, text: str, s: int, e: int, lr: ListRules) -> bool:
+    return _item_kind(doc, text, s, e, lr) == "name"
