@@ -126,6 +126,10 @@ def test_rules_are_linear_in_text_length(nlp):
     # a first item cut after a verb (改造|工程) does not make the list one of kinds
     ("加大老区供热管网改造工程、20万吨特种润滑油、60万吨渣油加氢装置节能改造等项目的支持力度",
      [("20万吨特种润滑油", "PROJECT"), ("60万吨渣油加氢装置节能改造", "PROJECT")]),
+    # an activity is a project with an owner, a capacity, a redacted name or a designated facility
+    ("推进5万吨果蔬加工、红星乳业公司乳品加工、**废渣综合利用、东湖二号湖绿化等项目",
+     [("5万吨果蔬加工", "PROJECT"), ("红星乳业公司乳品加工", "PROJECT"), ("**废渣综合利用", "PROJECT"),
+      ("东湖二号湖绿化", "PROJECT")]),
 ])
 def test_typed_list_items(nlp, text, expected):
     assert [(t, lab) for t, lab in ents(nlp, text) if lab != "AMOUNT"] == expected
@@ -154,6 +158,8 @@ def test_redacted_names(nlp, text, expected):
     "各地分别兴办采煤、发电、冶炼、化工等企业",
     # the noun after 等 types the list (手段), not a head further on (工程 of 工程质量)
     "综合运用经济、法律、行政和舆论监督等手段严把工程质量关",
+    # short activities with no owner, capacity, redaction or designation are programmes or kinds of work
+    "继续实施天然林保护、石漠化治理、草原保护等重点生态工程",
 ])
 def test_typed_lists_without_names(nlp, text):
     assert [e for e in ents(nlp, text) if e[1] != "AMOUNT"] == []

@@ -225,6 +225,7 @@ class ListRules:
     min_item: int
     generic: frozenset[str]
     tail_stops: frozenset[str]
+    activities: tuple[str, ...]
 
 
 _CLAUSE_BREAK = "，。；：！？,;:!?（）()《》【】\n"
@@ -249,6 +250,7 @@ def default_list_rules() -> ListRules:
         max_item=int(spec["max_item"]), min_item=int(spec["min_item"]),
         generic=frozenset(spec["generic_words"]) | r.company_generic | r.project_generic,
         tail_stops=frozenset(spec["tail_stops"]),
+        activities=tuple(spec["activity_words"]),
     )
 
 
@@ -259,6 +261,7 @@ def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = N
     text = doc.text
     stops = r.company_stops | r.project_stops
     heads = frozenset(r.heads + r.suffixes + lr.company_heads + lr.project_heads)
+    companies: list[tuple[int, int]] | None = None
     out: list[tuple[int, int, str]] = []
     for a in lr.anchor_re.finditer(text):
         tail = lr.tail_re.match(text, a.end())
@@ -298,8 +301,31 @@ def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = N
             kinds.append(kind)
         if len(items) >= 2 and "generic" in kinds:
             continue  # coordinated items are of one kind: a list holding a kind word (公路、铁路…等工程) names none
-        out.extend((s, e, label) for (s, e), kind in zip(items, kinds) if kind == "name")
+        for (s, e), kind in zip(items, kinds):
+            if kind != "name":
+                continue
+            if label == "PROJECT" and text[s:e].endswith(lr.activities):
+                companies = find_companies(doc, r) if companies is None else companies
+                if _bare_activity(text, s, e, lr, companies):
+                    continue
+            out.append((s, e, label))
     return out
+
+
+_ACTIVITY_MAX = 8
+_DESIGNATION = re.compile(r"(?:\d+|[一二三四五六七八九十]+)号")
+
+
+def _bare_activity(text: str, s: int, e: int, lr: ListRules, companies: list[tuple[int, int]]) -> bool:
+    """A short item (at most _ACTIVITY_MAX characters) ending in an activity (天然林保护, 石漠化治理, 电机制造) with
+    nothing that makes it one project: no owner inside (红星乳业公司乳品加工), no capacity or scale (5万吨果蔬加工), no
+    redacted name (**含油废物综合利用), no number designating a facility (西园四号湖绿化). ANNOTATION.md §4: a
+    programme or the kind of a task is not a PROJECT; an owner or a capacity plus an activity is."""
+    item = text[s:e]
+    if not item.endswith(lr.activities) or len(item) > _ACTIVITY_MAX:
+        return False  # a long item spells out one works, often with an owner no suffix marks (三新硅业余热发电…改造)
+    return not (_REDACTED.search(item) or _SCALE.search(item) or _DESIGNATION.search(item)
+                or any(s <= cs and ce <= e for cs, ce in companies))
 
 
 def _first_item_start(doc, text: str, begin: int, end: int, stops) -> int:
