@@ -43,12 +43,18 @@ def test_not_companies(nlp, text):
     ("东方电气一期9兆瓦等7个项目107兆瓦建成并网发电", "东方电气一期9兆瓦"),
     ("x滩330千伏升压站及输电工程获得核准", "x滩330千伏升压站及输电工程"),
     ("积极推进西气东输东段工程建设", "西气东输东段工程"),
+    # a verb before the name stays outside (促成, 紧跟 are left stops)
+    ("积极促成x光热电站工程开工建设", "x光热电站工程"),
+    # a project closed by 项目 is not joined to the next one by 及
+    ("推动x能源公司2x35万千瓦热电联产项目及全省煤炭清洁利用项目规划调整", "x能源公司2x35万千瓦热电联产项目"),
 ])
 def test_projects(nlp, text, project):
     assert project in [t for t, _ in ents(nlp, text, "PROJECT")]
 
 
-@pytest.mark.parametrize("text", ["加快推进重点项目建设", "建成河道治理、高效节水示范等37项水利工程", "开工建设一批工业项目"])
+@pytest.mark.parametrize("text", ["加快推进重点项目建设", "建成河道治理、高效节水示范等37项水利工程", "开工建设一批工业项目",
+                                  "年内新争取200兆瓦以上项目路条",  # a class of projects by scale, not one
+                                  ])
 def test_generic_projects_are_not_tagged(nlp, text):
     assert ents(nlp, text, "PROJECT") == []
 

@@ -20,6 +20,8 @@ _REDACTED = re.compile(r"(?<![A-Za-z\d.])(?:[xX]{1,3}|\*{1,3})(?![A-Za-z\d.*%个
 # a capacity or scale figure (not a count such as 13项): 330千伏, 4万吨, 50mw, 2x66万千瓦
 _NOT_A_SUFFIX = re.compile(r"[法业化债制军]")
 _CAPACITY_AFTER = re.compile(r"\d[\d.]*\s*(?:万|亿)?(?:千瓦|兆瓦|吉瓦|[mMgG][wW]|千伏|吨)")
+_FULL_HEADS = frozenset({"项目", "工程"})  # a head that closes a project's name
+_THRESHOLD = re.compile(r"(?:及)?(?:以上|以下|左右|上下)")  # after a scale figure: a class of projects (300兆瓦以上项目)
 _JOINED_WORK = re.compile(r"[及和][\u4e00-\u9fff]{1,8}?(?:工程|项目)")
 _GAZ_TAIL = re.compile(r"(?:[东西南北中](?:、[东西南北中])*[线段]|正线|[一二三四五]期)?(?:工程)?")
 _SCALE = re.compile(r"(?:\d[\d.]*|[一二三四五六七八九十百千两]+)\s*[万亿]?(?:千瓦|兆瓦|吉瓦|千伏|吨|立方米|平方米|亩|公里|千米|米|[mMgGkK][wWvV]|蒸吨|床|辆|座)")
@@ -170,8 +172,8 @@ def find_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[i
             if cap:
                 end = cap.end()
         joined = _JOINED_WORK.match(text, end)
-        if joined:
-            end = joined.end()
+        if joined and m.group() not in _FULL_HEADS:
+            end = joined.end()  # 升压站及输电工程: one works; 发电项目及…利用项目: two projects
         left = _extend_left(doc, text, m.start(), r.project_stops, _CJK, 24)
         if left == m.start():
             continue
@@ -179,7 +181,10 @@ def find_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[i
         tokens = _name_tokens(doc, left, m.start())
         has_phase = any(ph in span_text for ph in r.phases)
         has_owner = any(cs < m.start() and ce > left for cs, ce in _near(companies, left, m.start()))
-        has_scale = bool(_SCALE.search(text[left:m.start()]))
+        scale = _SCALE.search(text[left:m.start()])
+        if scale and _THRESHOLD.match(text, left + scale.end()):
+            continue  # 300兆瓦以上项目: a class of projects, not one
+        has_scale = scale is not None
         has_name = bool(_REDACTED.search(text[left:m.start()]))
         if not (has_phase or has_owner or has_scale or has_name):
             continue  # high precision: the trained NER finds projects named otherwise
