@@ -169,3 +169,25 @@ def test_redacted_names(nlp, text, expected):
 ])
 def test_typed_lists_without_names(nlp, text):
     assert [e for e in ents(nlp, text) if e[1] != "AMOUNT"] == []
+
+
+# ------------------------------------------------------------------------------ numbered progress items
+@pytest.mark.parametrize("text, expected", [
+    ("2、腾龙汽车项目已完成联合厂房建设。", [("腾龙汽车项目", "PROJECT")]),
+    ("（3）星海化工项目完成厂房主体。", [("星海化工项目", "PROJECT")]),
+    ("1、华泰汽车项目二期已完成冲焊车间施工。", [("华泰汽车项目二期", "PROJECT")]),
+    # an item that opens with its owner is one PROJECT up to the head, verbs and all (owner + works)
+    ("6、安达家居有限公司建设二期项目综合楼主体建成。", [("安达家居有限公司建设二期项目", "PROJECT")]),
+])
+def test_numbered_item_projects(nlp, text, expected):
+    assert [(t, lab) for t, lab in ents(nlp, text) if lab != "AMOUNT"] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "1、重点项目建设稳步推进。",  # generic words only
+    "2、加快推进工业项目建设。",  # a verb: a task, not a name
+    "二、突出工业项目投资带动",  # a section heading (Chinese numeral), not a numbered item
+    "3、总投资超过10亿元的项目有5个。",  # a clause break before the head: no name
+])
+def test_numbered_items_without_projects(nlp, text):
+    assert [e for e in ents(nlp, text) if e[1] != "AMOUNT"] == []

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from ..._util import char_span, non_overlapping
 from ...errors import ModelError
 from ...pipeline.align import split_at
-from .rules import find_companies, find_list_items, find_projects
+from .rules import find_companies, find_item_projects, find_list_items, find_projects
 from .verifier import SpanVerifier, token_bounds
 
 VERIFIER_FILE = "verifier.pkl"
@@ -38,6 +38,7 @@ class EntityRules:
         projects = find_projects(doc, companies)
         found = [(s, e, "COMPANY") for s, e in companies] + [(s, e, "PROJECT") for s, e in projects]
         found += find_list_items(doc)
+        found += [(s, e, "PROJECT") for s, e in find_item_projects(doc, companies)]
         split_at(doc, [x for s, e, _ in found for x in (s, e)])  # a name glued to its neighbour (专用车等)
         spans = [span for s, e, label in found if (span := _span(doc, s, e, label)) is not None]
         doc.spans[self.spans_key] = spans

@@ -196,6 +196,40 @@ def find_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[i
     return _longest_first(cands)
 
 
+# a numbered item opening the paragraph: 2、 / 3. / （4） / 5）
+_ITEM_MARK = re.compile(r"\s*(?:[（(]\d{1,2}[)）]|\d{1,2}[、.．)）])\s*")
+_ITEM_WORK = re.compile(r"[^，。；：！？,;:!?（）()、\s]{2,40}?(?:项目|工程)")
+_ITEM_NAME_MAX = 8
+
+
+def find_item_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[int, int]]:
+    """The project a numbered progress item opens with (`2、腾骏汽车项目已完成…`, `6、柏优创意家居有限公司建设二期项目…`):
+    local reports list their projects one per item, each named by its firm or product. From the item mark to the
+    first 项目/工程 of the clause: the whole is a PROJECT when it opens with a company (the owner, ANNOTATION.md §4);
+    otherwise a name of at most _ITEM_NAME_MAX characters before the head, with no stop word and not only generic
+    words (`1、重点项目…`, `2、工业项目…` name no project)."""
+    r = rules or default_rules()
+    text = doc.text
+    mark = _ITEM_MARK.match(text)
+    if not mark or mark.end() == 0:
+        return []
+    work = _ITEM_WORK.match(text, mark.end())
+    if not work:
+        return []
+    start, end = mark.end(), work.end()
+    head = end - 2
+    phase = next((ph for ph in r.phases if text.startswith(ph, end)), None)
+    end += len(phase) if phase else 0  # 1、华奥汽车项目二期已完成…
+    if any(cs == start and ce <= head for cs, ce in companies):
+        return [(start, end)]
+    tokens = _name_tokens(doc, start, head)
+    if not tokens or head - start > _ITEM_NAME_MAX or not _aligned(doc, start, end):
+        return []
+    if any(t in r.project_stops or t in r.company_stops for t in tokens) or all(t in r.project_generic for t in tokens):
+        return []
+    return [(start, end)]
+
+
 def _near(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
     """Spans (sorted, non-overlapping) that may intersect [start, end)."""
     import bisect
