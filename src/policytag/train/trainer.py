@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ..components.categories.model import CATEGORIES, CharNgramBaseline, SklearnCategoryModel
+from ..components.categories.model import CATEGORIES, CharNgramBaseline, SklearnCategoryModel, WordVectors
 from ..components.entities.verifier import token_bounds
 from ..corpus import Corpus
 from ..errors import ModelError
@@ -43,6 +43,15 @@ def _tokenizer_nlp(segmenter: Path):
     if Language.has_factory("policytag_amounts"):
         nlp.add_pipe("policytag_amounts")
     return nlp
+
+
+def train_word_vectors(corpus: Corpus, tokenizer_nlp, examples: list, seed: int = 0) -> WordVectors:
+    """Word vectors for the paragraph classifier from text of the training split only: the words of its categorized
+    paragraphs (`examples`, already segmented; every paragraph of a report is categorized) and of the news
+    supplement's train sentences."""
+    news = [r["text"] for r in corpus.supplement("train", source="news")]
+    tokens = [e.tokens for e in examples if e.tokens] + [[t.text for t in doc] for doc in tokenizer_nlp.pipe(news)]
+    return WordVectors(seed=seed).fit(tokens)
 
 
 def choose_category_mode(nlp, corpus: Corpus, sk: SklearnCategoryModel, chars: CharNgramBaseline | None = None
@@ -251,7 +260,9 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
         log(f"entity merge policy on dev: {policy} (threshold {threshold}, reject {reject}); {json.dumps(best)}")
 
     xs, ys = category_examples(corpus, "train", tok)
-    sk = SklearnCategoryModel(seed=seed).fit(xs, ys)
+    vectors = train_word_vectors(corpus, tok, xs, seed)
+    log(f"word vectors: {len(vectors.vocab)} words, {vectors.dim} dimensions at {time.time() - t0:.0f} s")
+    sk = SklearnCategoryModel(seed=seed, vectors=vectors).fit(xs, ys)
     # the character n-gram model: a second view mixed into the classifier when dev says so, and the scikit-learn
     # baseline shown beside the model by `policytag evaluate`
     chars = CharNgramBaseline(seed=seed).fit(xs, ys)

@@ -133,3 +133,63 @@ def test_chars_weight_mixes_the_character_model_into_the_sklearn_mode(tmp_path):
     assert spacy.load(tmp_path / "p").get_pipe("policytag_paragraph_classifier").chars_weight == 0.3
     with pytest.raises(ValueError, match="chars_weight"):
         spacy.blank("zh").add_pipe("policytag_paragraph_classifier", config={"mode": "sklearn", "chars_weight": 1.5})
+
+
+# ------------------------------------------------------------------------------------- word vectors (PPMI-SVD)
+def _vector_text():
+    """Sentences in which 完成 and 实现 share their contexts, and 困难 and 问题 theirs."""
+    done = ["全年{v}工业增加值目标", "提前{v}年度计划任务", "今年{v}投资增长目标", "超额{v}生产计划任务"]
+    trouble = ["企业面临的{v}较多", "发展中存在的{v}突出", "要解决融资{v}和用工{v}", "当前{v}依然不少"]
+    lines = [s.format(v=v) for s in done for v in ("完成", "实现")] + [s.format(v=v) for s in trouble for v in ("困难", "问题")]
+    return [list(_words(line)) for line in lines * 4]
+
+
+def _words(line):
+    # a stand-in segmenter: the two-character words of these sentences, characters otherwise
+    vocab = ("全年", "完成", "实现", "工业", "增加值", "目标", "提前", "年度", "计划", "任务", "今年", "投资", "增长",
+             "超额", "生产", "企业", "面临", "困难", "问题", "较多", "发展", "存在", "突出", "解决", "融资", "用工",
+             "当前", "依然", "不少")
+    i = 0
+    while i < len(line):
+        w = next((v for v in sorted(vocab, key=len, reverse=True) if line.startswith(v, i)), line[i])
+        yield w
+        i += len(w)
+
+
+def test_word_vectors_put_words_of_one_function_together():
+    from policytag.components.categories.model import WordVectors
+
+    vec = WordVectors(dim=8, window=3, min_count=2).fit(_vector_text())
+    assert vec.vectors.shape == (len(vec.vocab), 8)
+    assert vec.most_similar("完成", 1) == ["实现"] and vec.most_similar("困难", 1) == ["问题"]
+    # a paragraph's vector: the normalised mean of its known words; zeros when it has none
+    p = vec.paragraph(["提前", "完成", "目标"])
+    assert abs(float((p ** 2).sum()) - 1) < 1e-5
+    assert not vec.paragraph(["未知词"]).any() and not vec.paragraph([]).any()
+    # the same text gives the same vectors (fixed seed)
+    assert (WordVectors(dim=8, window=3, min_count=2).fit(_vector_text()).vectors == vec.vectors).all()
+
+
+def test_word_vectors_refuse_too_little_text():
+    import pytest
+
+    from policytag.components.categories.model import WordVectors
+
+    with pytest.raises(ValueError, match="too little text"):
+        WordVectors().fit([["一"], ["二"]])
+
+
+def test_the_classifier_reads_word_vectors_and_keeps_them_through_a_round_trip(tmp_path):
+    from policytag.components.categories.model import WordVectors
+
+    xs, ys = zip(*TRAIN)
+    with_tokens = [Example(x.text, x.section, x.kind, list(x.text)) for x in xs]
+    vec = WordVectors(dim=4, min_count=1).fit([x.tokens for x in with_tokens])
+    model = SklearnCategoryModel(min_df=1, vectors=vec).fit(with_tokens, list(ys))
+    plain = SklearnCategoryModel(min_df=1).fit(with_tokens, list(ys))
+    ex = [Example("要加快项目建设，落实包抓责任制。", [], "body", list("要加快项目建设，落实包抓责任制。"))]
+    assert model.predict_proba(ex) != plain.predict_proba(ex)  # the vector block counts
+    model.save(tmp_path / "m.pkl")
+    again = SklearnCategoryModel.load(tmp_path / "m.pkl")
+    assert again.vectors is not None and (again.vectors.vectors == vec.vectors).all()
+    assert again.predict_proba(ex) == model.predict_proba(ex)
