@@ -16,6 +16,7 @@ import numpy as np
 CATEGORIES = ("ACHIEVEMENT", "PROBLEM", "GOAL", "MEASURE", "OTHER")
 OTHER_KINDS = ("title", "meta", "salutation", "heading", "signoff")
 WORD_WEIGHT = 2.0  # the word block's scale against the character block (cross-validated: training/RESULTS.md)
+VECTOR_WEIGHT = 2.0  # the word-vector block's scale (cross-validated: 0.785 at 1, 0.790 at 2; training/RESULTS.md)
 
 
 @dataclass
@@ -67,8 +68,8 @@ class WordVectors:
     segmenter's words (numbers folded, as in `word_features`) within `window` words, positive PMI with context
     smoothing 0.75, truncated SVD to `dim` dimensions, rows L2-normalised. A paragraph's vector is the normalised mean
     of its known words' vectors: words of one function (完成/实现/建成, 力争/确保) get near vectors, which n-grams
-    cannot share. Document-grouped cross-validation, mixed classifier: 0.775 -> 0.785 (training/RESULTS.md,
-    session 7)."""
+    cannot share. Document-grouped cross-validation, mixed classifier: 0.775 -> 0.790 with the block at weight 2
+    (training/RESULTS.md, session 7)."""
 
     def __init__(self, dim: int = 150, window: int = 4, min_count: int = 3, seed: int = 0):
         self.dim, self.window, self.min_count, self.seed = dim, window, min_count, seed
@@ -136,10 +137,12 @@ class SklearnCategoryModel:
     0.721 to 0.760 (training/RESULTS.md, session 4)."""
 
     def __init__(self, C: float = 8.0, min_df: int = 2, seed: int = 0, word_weight: float = WORD_WEIGHT,
-                 max_features: int = 200_000, section_weight: float = 1.0, vectors: WordVectors | None = None):
+                 max_features: int = 200_000, section_weight: float = 1.0, vectors: WordVectors | None = None,
+                 vector_weight: float = VECTOR_WEIGHT):
         self.C, self.min_df, self.seed, self.word_weight = C, min_df, seed, word_weight
         self.max_features, self.section_weight = max_features, section_weight
         self.vectors = vectors  # fitted beforehand on more text than the labelled paragraphs (the trainer's choice)
+        self.vector_weight = vector_weight
         self.pipeline = None
 
     def _build(self):
@@ -170,7 +173,7 @@ class SklearnCategoryModel:
             if self.word_vec is not None:
                 blocks.append(self.word_weight * self.word_vec.transform(words))
         if self.vectors is not None:
-            blocks.append(csr_matrix(np.array([self.vectors.paragraph(w) for w in words])))
+            blocks.append(self.vector_weight * csr_matrix(np.array([self.vectors.paragraph(w) for w in words])))
         return hstack(blocks).tocsr()
 
     def fit(self, examples: list[Example], labels: list[str]) -> "SklearnCategoryModel":
@@ -187,13 +190,15 @@ class SklearnCategoryModel:
     def save(self, path: Path) -> None:
         path.write_bytes(pickle.dumps({"C": self.C, "min_df": self.min_df, "seed": self.seed,
                                        "word_weight": self.word_weight, "max_features": self.max_features,
-                                       "section_weight": self.section_weight, "pipeline": self.pipeline}, protocol=5))
+                                       "section_weight": self.section_weight, "vector_weight": self.vector_weight,
+                                       "pipeline": self.pipeline}, protocol=5))
 
     @classmethod
     def load(cls, path: Path) -> "SklearnCategoryModel":
         data = pickle.loads(path.read_bytes())  # our own shipped file, written by save()
         model = cls(data["C"], data["min_df"], data["seed"], data.get("word_weight", 1.0),
-                    data.get("max_features", 200_000), data.get("section_weight", 1.0))
+                    data.get("max_features", 200_000), data.get("section_weight", 1.0),
+                    vector_weight=data.get("vector_weight", VECTOR_WEIGHT))
         model.pipeline = data["pipeline"]
         # models before session 4: 3 parts; before session 7: 4 (no word vectors)
         model.text_vec, model.section_vec, model.clf, *rest = model.pipeline
