@@ -523,75 +523,30 @@ class Readings(Dense, ShippedExtra):
 
 
 class Vectors(Dense, ShippedExtra):
-    """+ the paragraph's mean word vector (L2-normalised): PPMI-SVD vectors of the segmenter's words,
-    counted in a window of `window` words over the text of the reports the model is fitted on (all their paragraphs)
-    and the news supplement: never the text it is scored on. Words of one function (完成/实现/建成; 力争/确保) get near vectors, which n-grams cannot share."""
+    """+ the paragraph's word vector (the shipped `WordVectors`: PPMI-SVD over the segmenter's words), the vectors
+    fitted on the text of the reports the model is fitted on (all their paragraphs) and the news supplement: never on
+    the text it is scored on."""
 
     _cache: dict = {}
 
-    def __init__(self, weight=1.0, dim=150, window=4, min_count=3, **kw):
-        super().__init__(weight, **kw)
-        self.dim, self.window, self.min_count = dim, window, min_count
-
     def fit(self, rows):
-        self.docs = frozenset(r["doc"] for r in rows)  # the vectors see the training rows' reports only
+        self.docs = frozenset(r["doc"] for r in rows)
         return super().fit(rows)
 
-    def _vectors(self):
-        key = (self.dim, self.window, self.min_count, self.docs)
-        if key not in Vectors._cache:
-            import json
-            from collections import Counter
-            from scipy.sparse import coo_matrix
-            from sklearn.decomposition import TruncatedSVD
+    def _prepare(self, rows):
+        import json
+        from policytag.components.categories.model import WordVectors
+        self._examples(rows)  # the tokenizer pipeline
+        if self.docs not in Vectors._cache:
             corpus = Corpus(ROOT / "corpus")
             texts = [r["text"] for d in sorted(self.docs) for r in corpus.records(d)]
             with open(ROOT / "corpus" / "supplement" / "news-entities.jsonl", encoding="utf-8") as f:
                 texts += [json.loads(line)["text"] for line in f if line.strip()]
-            self._examples([])  # the tokenizer pipeline
-            sents = [[("<NUM>" if any(c.isdigit() for c in t.text) else t.text) for t in doc if not t.is_space]
-                     for doc in _TOKNLP.pipe(texts)]
-            freq = Counter(w for s in sents for w in s)
-            vocab = {w: i for i, w in enumerate(w for w, c in freq.items() if c >= self.min_count)}
-            rows, cols = [], []
-            for s in sents:
-                ids = [vocab.get(w, -1) for w in s]
-                for i, a in enumerate(ids):
-                    if a < 0:
-                        continue
-                    for b in ids[max(0, i - self.window):i] + ids[i + 1:i + 1 + self.window]:
-                        if b >= 0:
-                            rows.append(a)
-                            cols.append(b)
-            n = len(vocab)
-            C = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
-            C.sum_duplicates()
-            total = C.sum()
-            wsum = np.asarray(C.sum(axis=1)).ravel()
-            csum = np.asarray(C.sum(axis=0)).ravel() ** 0.75
-            csum /= csum.sum()
-            C = C.tocoo()
-            pmi = np.log(C.data * 1.0 / total / (wsum[C.row] / total) / csum[C.col])
-            keep = pmi > 0
-            P = coo_matrix((pmi[keep], (C.row[keep], C.col[keep])), shape=(n, n)).tocsr()
-            svd = TruncatedSVD(self.dim, random_state=0)
-            U = svd.fit_transform(P)
-            U /= np.linalg.norm(U, axis=1, keepdims=True) + 1e-9
-            Vectors._cache[key] = (vocab, U)
-        return Vectors._cache[key]
-
-    def _prepare(self, rows):
-        self._examples(rows)
-        self.vocab, self.U = self._vectors()
+            Vectors._cache[self.docs] = WordVectors().fit([t.text for t in doc] for doc in _TOKNLP.pipe(texts))
+        self.vectors = Vectors._cache[self.docs]
 
     def _row(self, r):
-        from policytag.components.categories.model import word_features
-        words = [w for w in word_features(r["doc_tokens"]) if w in self.vocab]
-        if not words:
-            return np.zeros(self.dim)
-        v = self.U[[self.vocab[w] for w in words]].mean(axis=0)
-        return v / (np.linalg.norm(v) + 1e-9)
-
+        return self.vectors.paragraph(r["doc_tokens"])
 
 EXPERIMENTS = {
     "vectors-mix": lambda: Mix(Vectors, Chars),
