@@ -133,8 +133,8 @@ class WordVectors:
 
 class SklearnCategoryModel:
     """TF-IDF char 1-3-grams of the text + TF-IDF of its words (when the examples carry tokens) + char 1-2-grams of
-    the section path + kind (+ the paragraph's word vector, with `vectors`), logistic regression. Word unigrams raised document-grouped cross-validated macro-F1 from
-    0.721 to 0.760 (training/RESULTS.md, session 4)."""
+    the section path + kind (+ the paragraph's word vector, with `vectors`), logistic regression. Word unigrams raised
+    document-grouped cross-validated macro-F1 from 0.721 to 0.760 (training/RESULTS.md, session 4)."""
 
     def __init__(self, C: float = 8.0, min_df: int = 2, seed: int = 0, word_weight: float = WORD_WEIGHT,
                  max_features: int = 200_000, section_weight: float = 1.0, vectors: WordVectors | None = None,

@@ -37,7 +37,7 @@ class EntityRules:
         companies = find_companies(doc)
         projects = find_projects(doc, companies)
         found = [(s, e, "COMPANY") for s, e in companies] + [(s, e, "PROJECT") for s, e in projects]
-        found += find_list_items(doc)
+        found += find_list_items(doc, companies=companies)
         found += [(s, e, "PROJECT") for s, e in find_item_projects(doc, companies)]
         split_at(doc, [x for s, e, _ in found for x in (s, e)])  # a name glued to its neighbour (专用车等)
         spans = [span for s, e, label in found if (span := _span(doc, s, e, label)) is not None]

@@ -293,14 +293,15 @@ def default_list_rules() -> ListRules:
     )
 
 
-def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = None) -> list[tuple[int, int, str]]:
-    """Items of lists closed by a typed head (`A、B等26家企业` → COMPANY A, B; `A、B等30个重点项目` → PROJECT A, B)."""
+def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = None,
+                    companies: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """Items of lists closed by a typed head (`A、B等26家企业` → COMPANY A, B; `A、B等30个重点项目` → PROJECT A, B).
+    `companies`: the doc's rule COMPANY spans (find_companies), when the caller has them; found here when needed."""
     r = rules or default_rules()
     lr = lists or default_list_rules()
     text = doc.text
     stops = r.company_stops | r.project_stops
     heads = frozenset(r.heads + r.suffixes + lr.company_heads + lr.project_heads)
-    companies: list[tuple[int, int]] | None = None
     out: list[tuple[int, int, str]] = []
     for a in lr.anchor_re.finditer(text):
         tail = lr.tail_re.match(text, a.end())
@@ -427,6 +428,3 @@ def _item_kind(doc, text: str, s: int, e: int, lr: ListRules) -> str:
         return "generic" if len(tokens) == 1 else "other"
     return "name"
 
-
-def _is_name_item(doc, text: str, s: int, e: int, lr: ListRules) -> bool:
-    return _item_kind(doc, text, s, e, lr) == "name"
