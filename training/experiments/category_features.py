@@ -523,27 +523,23 @@ class Readings(Dense, ShippedExtra):
 
 
 class Vectors(Dense, ShippedExtra):
-    """+ the paragraph's word vector (the shipped `WordVectors`: PPMI-SVD over the segmenter's words), the vectors
-    fitted on the text of the reports the model is fitted on (all their paragraphs) and the news supplement: never on
-    the text it is scored on."""
+    """+ the paragraph's word vector, the vectors made as `policytag train` makes them (`train_word_vectors`: the
+    shipped `WordVectors` over the words of the paragraphs the model is fitted on and the news supplement's train
+    sentences): never from the text the model is scored on."""
 
     _cache: dict = {}
 
     def fit(self, rows):
-        self.docs = frozenset(r["doc"] for r in rows)
+        self.train_rows = rows
         return super().fit(rows)
 
     def _prepare(self, rows):
-        import json
-        from policytag.components.categories.model import WordVectors
+        from policytag.train.trainer import train_word_vectors
         self._examples(rows)  # the tokenizer pipeline
-        if self.docs not in Vectors._cache:
-            corpus = Corpus(ROOT / "corpus")
-            texts = [r["text"] for d in sorted(self.docs) for r in corpus.records(d)]
-            with open(ROOT / "corpus" / "supplement" / "news-entities.jsonl", encoding="utf-8") as f:
-                texts += [json.loads(line)["text"] for line in f if line.strip()]
-            Vectors._cache[self.docs] = WordVectors().fit([t.text for t in doc] for doc in _TOKNLP.pipe(texts))
-        self.vectors = Vectors._cache[self.docs]
+        key = frozenset(r["doc"] for r in self.train_rows)
+        if key not in Vectors._cache:
+            Vectors._cache[key] = train_word_vectors(Corpus(ROOT / "corpus"), _TOKNLP, self._examples(self.train_rows))
+        self.vectors = Vectors._cache[key]
 
     def _row(self, r):
         return self.vectors.paragraph(r["doc_tokens"])
