@@ -211,7 +211,7 @@ def find_item_projects(doc, companies=(), rules: Rules | None = None) -> list[tu
     r = rules or default_rules()
     text = doc.text
     mark = _ITEM_MARK.match(text)
-    if not mark or mark.end() == 0:
+    if not mark:
         return []
     work = _ITEM_WORK.match(text, mark.end())
     if not work:
@@ -296,12 +296,13 @@ def default_list_rules() -> ListRules:
 def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = None,
                     companies: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
     """Items of lists closed by a typed head (`A、B等26家企业` → COMPANY A, B; `A、B等30个重点项目` → PROJECT A, B).
-    `companies`: the doc's rule COMPANY spans (find_companies), when the caller has them; found here when needed."""
+    `companies`: the doc's rule COMPANY spans (find_companies), when the caller has them; found here otherwise."""
     r = rules or default_rules()
     lr = lists or default_list_rules()
     text = doc.text
     stops = r.company_stops | r.project_stops
     heads = frozenset(r.heads + r.suffixes + lr.company_heads + lr.project_heads)
+    companies = find_companies(doc, r) if companies is None else companies
     out: list[tuple[int, int, str]] = []
     for a in lr.anchor_re.finditer(text):
         tail = lr.tail_re.match(text, a.end())
@@ -341,14 +342,8 @@ def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = N
             kinds.append(kind)
         if len(items) >= 2 and "generic" in kinds:
             continue  # coordinated items are of one kind: a list holding a kind word (公路、铁路…等工程) names none
-        for (s, e), kind in zip(items, kinds):
-            if kind != "name":
-                continue
-            if label == "PROJECT" and text[s:e].endswith(lr.activities):
-                companies = find_companies(doc, r) if companies is None else companies
-                if _bare_activity(text, s, e, lr, companies):
-                    continue
-            out.append((s, e, label))
+        out.extend((s, e, label) for (s, e), kind in zip(items, kinds)
+                   if kind == "name" and not (label == "PROJECT" and _bare_activity(text, s, e, lr, companies)))
     return out
 
 
