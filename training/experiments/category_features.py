@@ -544,7 +544,62 @@ class Vectors(Dense, ShippedExtra):
     def _row(self, r):
         return self.vectors.paragraph(r["doc_tokens"])
 
+
+class VectorsSIF(Vectors):
+    """+ the paragraph's word vector as a smooth-inverse-frequency weighted mean (a / (a + p(w)), p from the words of
+    the paragraphs the model is fitted on), the first principal direction of those paragraphs' vectors removed."""
+
+    def __init__(self, weight=1.0, a=1e-3, **kw):
+        super().__init__(weight, **kw)
+        self.a = a
+
+    def _prepare(self, rows):
+        from collections import Counter
+
+        from policytag.components.categories.model import word_features
+        super()._prepare(rows)
+        if getattr(self, "_fitted_for", None) is not self.vectors:
+            freq = Counter(w for r in self.train_rows for w in word_features(r["doc_tokens"]))
+            total = sum(freq.values())
+            self.wt = {w: self.a / (self.a + freq[w] / total) for w in self.vectors.vocab}
+            self.pc = None
+            M = np.array([self._raw(r) for r in self.train_rows])
+            _, _, vt = np.linalg.svd(M, full_matrices=False)
+            self.pc = vt[0]
+            self._fitted_for = self.vectors
+
+    def _raw(self, r):
+        from policytag.components.categories.model import word_features
+        ws = [w for w in word_features(r["doc_tokens"]) if w in self.vectors.vocab]
+        if not ws:
+            return np.zeros(self.vectors.dim, dtype=np.float32)
+        return np.sum([self.wt[w] * self.vectors.vectors[self.vectors.vocab[w]] for w in ws], axis=0) / len(ws)
+
+    def _row(self, r):
+        v = self._raw(r)
+        if self.pc is not None:
+            v = v - self.pc * (v @ self.pc)
+        return v / (np.linalg.norm(v) + 1e-9)
+
+
+class VectorsSection(Vectors):
+    """+ the paragraph's word vector and, as a second block, the word vector of its nearest section heading."""
+
+    def _prepare(self, rows):
+        super()._prepare(rows)
+        todo = [r for r in rows if "sec_tokens" not in r]
+        heads = [r["ex"].section[-1] if r["ex"].section else "" for r in todo]
+        for r, doc in zip(todo, _TOKNLP.pipe(heads)):
+            r["sec_tokens"] = [t.text for t in doc]
+
+    def _row(self, r):
+        return np.concatenate([self.vectors.paragraph(r["doc_tokens"]), self.vectors.paragraph(r["sec_tokens"])])
+
+
 EXPERIMENTS = {
+    "vectors-3-mix": lambda: Mix(lambda: Vectors(3.0), Chars),
+    "vectors-sif-2-mix": lambda: Mix(lambda: VectorsSIF(2.0), Chars),
+    "vectors-section-2-mix": lambda: Mix(lambda: VectorsSection(2.0), Chars),
     "vectors-mix": lambda: Mix(Vectors, Chars),
     "vectors-0.5-mix": lambda: Mix(lambda: Vectors(0.5), Chars),
     "vectors-2-mix": lambda: Mix(lambda: Vectors(2.0), Chars),

@@ -33,6 +33,9 @@ def test_companies(nlp, text, company):
     "修订中华人民共和国公司法，深化国有商业银行改革",
     "揭露林彪反党集团的阴谋",
     "在改革中建立现代企业制度",
+    # a verb left of the suffix is no name (控制, 改变 are company left stops)
+    "严格控制集团消费，压缩行政开支",
+    "逐步改变银行包揽企业资金的办法",
 ])
 def test_not_companies(nlp, text):
     assert ents(nlp, text, "COMPANY") == []
@@ -43,6 +46,8 @@ def test_not_companies(nlp, text):
     ("东方电气一期9兆瓦等7个项目107兆瓦建成并网发电", "东方电气一期9兆瓦"),
     ("x滩330千伏升压站及输电工程获得核准", "x滩330千伏升压站及输电工程"),
     ("积极推进西气东输东段工程建设", "西气东输东段工程"),
+    # a landmark written with its river (长江三峡工程) keeps it
+    ("举世瞩目的长江三峡工程正式开工", "长江三峡工程"),
     # a verb before the name stays outside (促成, 紧跟 are left stops)
     ("积极促成x光热电站工程开工建设", "x光热电站工程"),
     # a project closed by 项目 is not joined to the next one by 及
@@ -54,9 +59,18 @@ def test_projects(nlp, text, project):
 
 @pytest.mark.parametrize("text", ["加快推进重点项目建设", "建成河道治理、高效节水示范等37项水利工程", "开工建设一批工业项目",
                                   "年内新争取200兆瓦以上项目路条",  # a class of projects by scale, not one
+                                  # 工程 inside another word: an institute, an engineer
+                                  "筹建x光热工程技术研究中心",
+                                  "表彰化工厂青年工程师王强同志",
                                   ])
 def test_generic_projects_are_not_tagged(nlp, text):
     assert ents(nlp, text, "PROJECT") == []
+
+
+def test_a_total_over_several_projects_is_not_one_project(nlp):
+    # 共 before the figure: 260兆瓦 is the total of nine projects; the named item before 等 is still one
+    projects = [t for t, _ in ents(nlp, "督促已获批的x50兆瓦等9个共260兆瓦风电项目尽快开工", "PROJECT")]
+    assert projects == ["x50兆瓦"]
 
 
 def test_merge_longer_span_wins_and_amount_inside_project_is_dropped(nlp):
@@ -166,6 +180,10 @@ def test_redacted_names(nlp, text, expected):
     "综合运用经济、法律、行政和舆论监督等手段严把工程质量关",
     # short activities with no owner, capacity, redaction or designation are programmes or kinds of work
     "继续实施天然林保护、石漠化治理、草原保护等重点生态工程",
+    "引进煤化工、锰铁冶炼等高载能项目",  # 冶炼 is an activity
+    "完成外墙板安装等分项工程",  # 安装 is an activity
+    # government bodies listed before a count of projects are neither companies nor projects
+    "交通部、水利部和农业部共安排一百二十个建设项目",
 ])
 def test_typed_lists_without_names(nlp, text):
     assert [e for e in ents(nlp, text) if e[1] != "AMOUNT"] == []

@@ -21,6 +21,7 @@ _REDACTED = re.compile(r"(?<![A-Za-z\d.])(?:[xX]{1,3}|\*{1,3})(?![A-Za-z\d.*%个
 _NOT_A_SUFFIX = re.compile(r"[法业化债制军]")
 _CAPACITY_AFTER = re.compile(r"\d[\d.]*\s*(?:万|亿)?(?:千瓦|兆瓦|吉瓦|[mMgG][wW]|千伏|吨)")
 _FULL_HEADS = frozenset({"项目", "工程"})  # a head that closes a project's name
+_AGGREGATE = re.compile(r"(?:共|共计|总计|合计|累计|总共)$")  # before a scale figure: a total (共398兆瓦…项目)
 _THRESHOLD = re.compile(r"(?:及)?(?:以上|以下|左右|上下)")  # after a scale figure: a class of projects (300兆瓦以上项目)
 _JOINED_WORK = re.compile(r"[及和][\u4e00-\u9fff]{1,8}?(?:工程|项目)")
 _GAZ_TAIL = re.compile(r"(?:[东西南北中](?:、[东西南北中])*[线段]|正线|[一二三四五]期)?(?:工程)?")
@@ -42,6 +43,7 @@ class Rules:
     project_gazetteer: tuple[str, ...]
     project_generic: frozenset[str]
     project_stops: frozenset[str]
+    not_a_head_before: tuple[str, ...]
     suffix_re: re.Pattern
     head_re: re.Pattern
 
@@ -62,6 +64,7 @@ def default_rules() -> Rules:
         company_generic=frozenset(c["generic_words"]), company_stops=frozenset(c["left_stops"]),
         heads=tuple(p["heads"]), phases=tuple(p["phases"]), project_gazetteer=tuple(p["gazetteer"]),
         project_generic=frozenset(p["generic_words"]), project_stops=frozenset(p["left_stops"]),
+        not_a_head_before=tuple(p["not_a_head_before"]),
         suffix_re=_alternation(c["suffixes"]), head_re=_alternation(p["heads"] + p["phases"]),
     )
 
@@ -160,6 +163,8 @@ def find_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[i
             tail = _GAZ_TAIL.match(text, m.end())
             cands.append((m.start(), tail.end() if tail else m.end()))
     for m in r.head_re.finditer(text):
+        if text.startswith(r.not_a_head_before, m.end()):
+            continue  # 工程技术研究中心, 工程师: the head is part of another word
         end = m.end()
         # a phase right after the head belongs to the project (华奥汽车项目二期), and so does the capacity after a
         # phase (东方电气一期9兆瓦) and a second work joined by 及 (330千伏升压站及输电工程)
@@ -184,6 +189,8 @@ def find_projects(doc, companies=(), rules: Rules | None = None) -> list[tuple[i
         scale = _SCALE.search(text[left:m.start()])
         if scale and _THRESHOLD.match(text, left + scale.end()):
             continue  # 300兆瓦以上项目: a class of projects, not one
+        if scale and scale.start() == 0 and _AGGREGATE.search(text, 0, left):
+            continue  # 等11个共398兆瓦光伏电站项目: a total over several projects, not one
         has_scale = scale is not None
         has_name = bool(_REDACTED.search(text[left:m.start()]))
         if not (has_phase or has_owner or has_scale or has_name):
@@ -332,6 +339,8 @@ def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = N
                 e -= 1
             if k == 0:
                 s = _first_item_start(doc, text, s, e, stops)
+            if k == len(pieces) - 1:
+                e = next((t.idx for t in _tokens_in(doc, s, e) if t.text in _TOTALS), e)  # 农业部|共安排120个项目
             kind = _item_kind(doc, text, s, e, lr)
             if kind == "generic" and text[s:e] in heads:
                 kind = "other"  # a head left of a cut first item (加大矿区供热保障改造|工程) is no kind word
@@ -348,6 +357,8 @@ def find_list_items(doc, rules: Rules | None = None, lists: ListRules | None = N
 
 
 _ACTIVITY_MAX = 8
+_TOTALS = frozenset({"共", "共有", "共计", "合计", "总计", "累计"})  # a total after the last item: not part of it
+_ORGANISATION = re.compile(r"(?:部|局|厅|委|委员会|办公室|机关|单位|政府)$")
 _DESIGNATION = re.compile(r"(?:\d+|[一二三四五六七八九十]+)号")
 
 
@@ -410,6 +421,8 @@ def _item_kind(doc, text: str, s: int, e: int, lr: ListRules) -> str:
         return "name"  # a redacted proper name (**聚光材料, x100兆瓦)
     if not re.search(r"[\u3400-\u9fff]", item):
         return "other"  # a bare redaction (**) or code is no name
+    if _ORGANISATION.search(item):
+        return "other"  # a government body (煤炭工业部, 市工信局) is neither a company nor a project
     if len(_SCALE.sub("", item)) < 2:
         return "other"  # a bare figure (500万千瓦) is an AMOUNT, not a name
     from ..._util import char_span
