@@ -36,6 +36,9 @@ def test_companies(nlp, text, company):
     # a verb left of the suffix is no name (控制, 改变 are company left stops)
     "严格控制集团消费，压缩行政开支",
     "逐步改变银行包揽企业资金的办法",
+    "不要把企业集团搞成变相的行政性公司",  # 行政性 is a generic word
+    "曾经有人断言，中国石油产量要逐渐减少",  # the country's oil output, not the company
+    "河北、山东两大化肥厂已基本建成",  # several enterprises, counted
 ])
 def test_not_companies(nlp, text):
     assert ents(nlp, text, "COMPANY") == []

@@ -18,6 +18,8 @@ _CJK_NO_DIGIT = re.compile(r"^[\u3400-\u9fffA-Za-zxX*]+$")
 # a redaction mark standing for a name, not for a number (**个项目, xx万元 are redacted figures)
 _REDACTED = re.compile(r"(?<![A-Za-z\d.])(?:[xX]{1,3}|\*{1,3})(?![A-Za-z\d.*%个项家户万亿千百元台套人次座条倍年月日])")
 # a capacity or scale figure (not a count such as 13项): 330千伏, 4万吨, 50mw, 2x66万千瓦
+_INDUSTRY_AFTER = re.compile(r"产量|工业|行业|产品|储量|资源")  # 中国石油产量: the country's oil, not the company
+_COUNTED = re.compile(r"[两二三四五六七八九十几数多]大|(?:\d+|[一两二三四五六七八九十几]+)[个家座所]")
 _NOT_A_SUFFIX = re.compile(r"[法业化债制军]")
 _CAPACITY_AFTER = re.compile(r"\d[\d.]*\s*(?:万|亿)?(?:千瓦|兆瓦|吉瓦|[mMgG][wW]|千伏|吨)")
 _FULL_HEADS = frozenset({"项目", "工程"})  # a head that closes a project's name
@@ -126,8 +128,8 @@ def find_companies(doc, rules: Rules | None = None) -> list[tuple[int, int]]:
     cands: list[tuple[int, int]] = []
     for name in r.company_gazetteer:
         for m in re.finditer(re.escape(name), text):
-            if _aligned(doc, m.start(), m.end()):  # 中建 in 在…中建立 is not the company
-                cands.append((m.start(), m.end()))
+            if _aligned(doc, m.start(), m.end()) and not _INDUSTRY_AFTER.match(text, m.end()):
+                cands.append((m.start(), m.end()))  # 中建 in 在…中建立 is not the company; 中国石油产量 is an industry's
     for m in r.suffix_re.finditer(text):
         suffix = m.group()
         if _NOT_A_SUFFIX.match(text, m.end()):
@@ -143,6 +145,8 @@ def find_companies(doc, rules: Rules | None = None) -> list[tuple[int, int]]:
             continue
         if suffix in r.weak_suffixes and len(name) < 2:
             continue
+        if _COUNTED.search(name):
+            continue  # 四川三大化纤厂, 两个钢铁公司: several enterprises, not one name
         if any(full.endswith(n) or full == n for n in r.not_company):
             continue
         needs_place = next((p for p in r.requires_place if full.endswith(p)), None)
