@@ -596,7 +596,62 @@ class VectorsSection(Vectors):
         return np.concatenate([self.vectors.paragraph(r["doc_tokens"]), self.vectors.paragraph(r["sec_tokens"])])
 
 
+class VectorsMoreText(Vectors):
+    """The shipped vectors trained on more unlabelled text: + the SIGHAN 2005 PKU and MSR test-gold sentences (news,
+    ~8,000 sentences, joined and re-segmented by the shipped segmenter), read from `SIGHAN_DIR` (experiment only)."""
+
+    SIGHAN_DIR = ROOT.parent / "shared" / "data" / "segmentation"
+    _more: list | None = None
+
+    def _prepare(self, rows):
+        from policytag.components.categories.model import WordVectors
+        self._examples(rows)
+        if VectorsMoreText._more is None:
+            sents = []
+            for name in ("pku_test_gold.utf8", "msr_test_gold.utf8"):
+                for line in (self.SIGHAN_DIR / name).read_text("utf-8").splitlines():
+                    text = "".join(line.split())
+                    if len(text) >= 8:
+                        sents.append(text)
+            VectorsMoreText._more = [[t.text for t in d] for d in _TOKNLP.pipe(sents)]
+        key = ("more", frozenset(r["doc"] for r in self.train_rows))
+        if key not in Vectors._cache:
+            from policytag.train.trainer import train_word_vectors
+            base = [e.tokens for e in self._examples(self.train_rows) if e.tokens]
+            news = [r["text"] for r in Corpus(ROOT / "corpus").supplement("train", source="news")]
+            toks = base + [[t.text for t in d] for d in _TOKNLP.pipe(news)] + VectorsMoreText._more
+            Vectors._cache[key] = WordVectors().fit(toks)
+        self.vectors = Vectors._cache[key]
+
+
+class VectorsSentCues(Vectors):
+    """+ the paragraph's word vector and how its text divides among the functions sentence by sentence (ANNOTATION.md:
+    the function that takes up most of the text decides): each sentence goes to the category whose cue words
+    (cues.json) it holds most, or to none; the share of the paragraph's characters per category and none, times `k`."""
+
+    def __init__(self, weight=2.0, k=0.5, **kw):
+        super().__init__(weight, **kw)
+        self.k = k
+
+    def _row(self, r):
+        from policytag.components.categories.model import _cues
+        cues = _cues()["cues"]
+        text = r["ex"].text
+        v = np.zeros(len(CATEGORIES) + 1)
+        for sent in re.findall(r"[^。；！？!?;]+[。；！？!?;]?", text):
+            hits = {c: sum(sent.count(w) for w in cues.get(c, ())) for c in CATEGORIES}
+            best = max(hits, key=hits.get)
+            v[CATEGORIES.index(best) if hits[best] else len(CATEGORIES)] += len(sent)
+        v /= max(1, len(text))
+        return np.concatenate([self.vectors.paragraph(r["doc_tokens"]), self.k * v])
+
+
 EXPERIMENTS = {
+    "vectors-2-C4-mix": lambda: Mix(lambda: Vectors(2.0, C=4.0), Chars),
+    "vectors-2-C16-mix": lambda: Mix(lambda: Vectors(2.0, C=16.0), Chars),
+    "vectors-sentcues-2-mix": lambda: Mix(lambda: VectorsSentCues(2.0, 0.5), Chars),
+    "vectors-sentcues-2-k1-mix": lambda: Mix(lambda: VectorsSentCues(2.0, 1.0), Chars),
+    "vectors-more-2-mix": lambda: Mix(lambda: VectorsMoreText(2.0), Chars),
     "vectors-3-mix": lambda: Mix(lambda: Vectors(3.0), Chars),
     "vectors-sif-2-mix": lambda: Mix(lambda: VectorsSIF(2.0), Chars),
     "vectors-section-2-mix": lambda: Mix(lambda: VectorsSection(2.0), Chars),

@@ -113,6 +113,19 @@ def test_rules_verified_keeps_works_of_a_redacted_owner(verifier, text, name, ke
     assert (span in {(s, e) for s, e, _, _ in verifier.select(text, cands, threshold=0.99, reject=0.0)}) is kept
 
 
+@pytest.mark.parametrize("text, name, kept", [
+    ("且华奥二期项目推进缓慢", "华奥二期项目", True),  # a name, then its phase: one project
+    ("金泰新材料三期工程开工", "金泰新材料三期工程", True),
+    ("二期项目推进缓慢", "二期项目", False),  # a phase alone names nothing
+    ("加快华奥汽车项目建设", "华奥汽车项目", False)])  # no phase, no owner: the verifier decides
+def test_rules_verified_keeps_a_named_phase(verifier, text, name, kept):
+    """ANNOTATION.md §3: a phase picks out one project. A rule PROJECT naming one after its name survives a verifier
+    that would reject it (reject 0 drops every other rule span)."""
+    span = (text.index(name), text.index(name) + len(name))
+    cands = SpanVerifier.candidates(text, {span: "PROJECT"})
+    assert (span in {(s, e) for s, e, _, _ in verifier.select(text, cands, threshold=0.99, reject=0.0)}) is kept
+
+
 def test_verifier_round_trips_through_disk(verifier, tmp_path):
     verifier.save(tmp_path / "v.pkl")
     again = SpanVerifier.load(tmp_path / "v.pkl")

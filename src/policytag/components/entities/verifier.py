@@ -156,6 +156,9 @@ def features(text: str, start: int, end: int, rule: str | None,
     return f
 
 
+_PHASED = re.compile(r"[\u4e00-\u9fffA-Za-z*]{2}[一二三四五六七八九十]期")  # a name, then its phase (华奥二期)
+
+
 def _holds_owner(text: str, start: int, end: int, owners: list[tuple[int, int]]) -> bool:
     """Whether a span holds an owner and more after it: one of `owners` (COMPANY spans), or a redaction mark that
     opens it and stands for a name (**含油废物综合利用, x滩330千伏升压站及输电工程: a redacted owner)."""
@@ -216,14 +219,17 @@ class SpanVerifier:
         A rule PROJECT that holds its owner (a rule COMPANY: 中恒化工有限公司项目, 佛慈药业综合开发项目; or a
         redacted name: **含油废物综合利用) is kept whatever the verifier says: ANNOTATION.md tags an owner plus an
         activity as one PROJECT, and the longer span wins (`keep_owned`; measured by
-        training/experiments/verifier_loso.py, training/RESULTS.md session 6). `scores`: the verifier's own
-        `score(text, cands, bounds)`, when the caller already has them (one text tried at several thresholds)."""
+        training/experiments/verifier_loso.py, training/RESULTS.md session 6). So is a rule PROJECT that names a
+        phase after its name (华奥二期项目): a phase picks out one project (ANNOTATION.md §3; session 8). `scores`:
+        the verifier's own `score(text, cands, bounds)`, when the caller already has them (one text tried at several
+        thresholds)."""
         owners = [(s, e) for s, e, rule in cands if rule == "COMPANY"]
         firm, scored = [], []
         for (s, e, rule), p in zip(cands, self.score(text, cands, bounds) if scores is None else scores):
             label = "COMPANY" if p["COMPANY"] >= p["PROJECT"] else "PROJECT"
             if reject is not None and rule is not None:
-                if p["NONE"] < reject or keep_owned and rule == "PROJECT" and _holds_owner(text, s, e, owners):
+                if p["NONE"] < reject or keep_owned and rule == "PROJECT" and (_holds_owner(text, s, e, owners)
+                                                                               or _PHASED.search(text, s, e)):
                     firm.append((s, e, rule, 1.0 - p["NONE"]))
             elif p[label] >= threshold:
                 scored.append((s, e, label, p[label]))
