@@ -562,7 +562,6 @@ class VectorsSIF(Vectors):
             freq = Counter(w for r in self.train_rows for w in word_features(r["doc_tokens"]))
             total = sum(freq.values())
             self.wt = {w: self.a / (self.a + freq[w] / total) for w in self.vectors.vocab}
-            self.pc = None
             M = np.array([self._raw(r) for r in self.train_rows])
             _, _, vt = np.linalg.svd(M, full_matrices=False)
             self.pc = vt[0]

@@ -17,8 +17,8 @@ _CJK = re.compile(r"^[\u3400-\u9fffA-Za-z0-9xX*]+$")
 _CJK_NO_DIGIT = re.compile(r"^[\u3400-\u9fffA-Za-zxX*]+$")
 # a redaction mark standing for a name, not for a number (**个项目, xx万元 are redacted figures)
 _REDACTED = re.compile(r"(?<![A-Za-z\d.])(?:[xX]{1,3}|\*{1,3})(?![A-Za-z\d.*%个项家户万亿千百元台套人次座条倍年月日])")
-# a capacity or scale figure (not a count such as 13项): 330千伏, 4万吨, 50mw, 2x66万千瓦
 _INDUSTRY_AFTER = re.compile(r"产量|工业|行业|产品|储量|资源")  # 中国石油产量: the country's oil, not the company
+# a count inside a company name: several enterprises (四川三大化纤厂, 两个钢铁公司)
 _COUNTED = re.compile(r"[两二三四五六七八九十几数多]大|(?:\d+|[一两二三四五六七八九十几]+)[个家座所]")
 _NOT_A_SUFFIX = re.compile(r"[法业化债制军]")
 _CAPACITY_AFTER = re.compile(r"\d[\d.]*\s*(?:万|亿)?(?:千瓦|兆瓦|吉瓦|[mMgG][wW]|千伏|吨)")
@@ -27,6 +27,7 @@ _AGGREGATE = re.compile(r"(?:共|共计|总计|合计|累计|总共)$")  # befor
 _THRESHOLD = re.compile(r"(?:及)?(?:以上|以下|左右|上下)")  # after a scale figure: a class of projects (300兆瓦以上项目)
 _JOINED_WORK = re.compile(r"[及和][\u4e00-\u9fff]{1,8}?(?:工程|项目)")
 _GAZ_TAIL = re.compile(r"(?:[东西南北中](?:、[东西南北中])*[线段]|正线|[一二三四五]期)?(?:工程)?")
+# a capacity or scale figure (not a count such as 13项): 330千伏, 4万吨, 50mw, 2x66万千瓦
 _SCALE = re.compile(r"(?:\d[\d.]*|[一二三四五六七八九十百千两]+)\s*[万亿]?(?:千瓦|兆瓦|吉瓦|千伏|吨|立方米|平方米|亩|公里|千米|米|[mMgGkK][wWvV]|蒸吨|床|辆|座)")
 
 

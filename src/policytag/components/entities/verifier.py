@@ -156,7 +156,12 @@ def features(text: str, start: int, end: int, rule: str | None,
     return f
 
 
-_PHASED = re.compile(r"[\u4e00-\u9fffA-Za-z*]{2}[一二三四五六七八九十]期")  # a name, then its phase (华奥二期)
+@lru_cache(maxsize=1)
+def _phased() -> re.Pattern:
+    """A name of two or more characters, then a phase of project.json (华奥二期项目; 二期项目 alone is no match)."""
+    base = resources.files("policytag.components.entities").joinpath("resources")
+    phases = json.loads(base.joinpath("project.json").read_text("utf-8"))["phases"]
+    return re.compile(r"[\u4e00-\u9fffA-Za-z*]{2}(?:" + "|".join(map(re.escape, phases)) + ")")
 
 
 def _holds_owner(text: str, start: int, end: int, owners: list[tuple[int, int]]) -> bool:
@@ -229,7 +234,7 @@ class SpanVerifier:
             label = "COMPANY" if p["COMPANY"] >= p["PROJECT"] else "PROJECT"
             if reject is not None and rule is not None:
                 if p["NONE"] < reject or keep_owned and rule == "PROJECT" and (_holds_owner(text, s, e, owners)
-                                                                               or _PHASED.search(text, s, e)):
+                                                                               or _phased().search(text, s, e)):
                     firm.append((s, e, rule, 1.0 - p["NONE"]))
             elif p[label] >= threshold:
                 scored.append((s, e, label, p[label]))
