@@ -42,8 +42,8 @@ def _heads() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict:
-    """Word lists of the rules reused as features: company suffixes, generic words, left-stop words (verbs and
-    function words that end a name on its left)."""
+    """Word lists of the rules reused as features and by `select`: company suffixes, generic words, left-stop words
+    (verbs and function words that end a name on its left), the phases."""
     base = resources.files("policytag.components.entities").joinpath("resources")
     c = json.loads(base.joinpath("company.json").read_text("utf-8"))
     p = json.loads(base.joinpath("project.json").read_text("utf-8"))
@@ -54,6 +54,8 @@ def _lexicon() -> dict:
         "stop_start": re.compile("^(?:" + "|".join(re.escape(w) for w in stops if len(w) > 1) + ")"),
         "stop_end": re.compile("(?:" + "|".join(re.escape(w) for w in stops) + ")$"),
         "generic_only": re.compile("^(?:" + "|".join(re.escape(w) for w in generic) + ")*$"),
+        # a name of two or more characters, then a phase (华奥二期项目; 二期项目 alone is no match)
+        "phased": re.compile(r"[\u4e00-\u9fffA-Za-z*]{2}(?:" + "|".join(map(re.escape, p["phases"])) + ")"),
     }
 
 
@@ -156,14 +158,6 @@ def features(text: str, start: int, end: int, rule: str | None,
     return f
 
 
-@lru_cache(maxsize=1)
-def _phased() -> re.Pattern:
-    """A name of two or more characters, then a phase of project.json (华奥二期项目; 二期项目 alone is no match)."""
-    base = resources.files("policytag.components.entities").joinpath("resources")
-    phases = json.loads(base.joinpath("project.json").read_text("utf-8"))["phases"]
-    return re.compile(r"[\u4e00-\u9fffA-Za-z*]{2}(?:" + "|".join(map(re.escape, phases)) + ")")
-
-
 def _holds_owner(text: str, start: int, end: int, owners: list[tuple[int, int]]) -> bool:
     """Whether a span holds an owner and more after it: one of `owners` (COMPANY spans), or a redaction mark that
     opens it and stands for a name (**含油废物综合利用, x滩330千伏升压站及输电工程: a redacted owner)."""
@@ -229,12 +223,13 @@ class SpanVerifier:
         the verifier's own `score(text, cands, bounds)`, when the caller already has them (one text tried at several
         thresholds)."""
         owners = [(s, e) for s, e, rule in cands if rule == "COMPANY"]
+        phased = _lexicon()["phased"]
         firm, scored = [], []
         for (s, e, rule), p in zip(cands, self.score(text, cands, bounds) if scores is None else scores):
             label = "COMPANY" if p["COMPANY"] >= p["PROJECT"] else "PROJECT"
             if reject is not None and rule is not None:
-                if p["NONE"] < reject or keep_owned and rule == "PROJECT" and (_holds_owner(text, s, e, owners)
-                                                                               or _phased().search(text, s, e)):
+                named = rule == "PROJECT" and (_holds_owner(text, s, e, owners) or phased.search(text, s, e))
+                if p["NONE"] < reject or keep_owned and named:
                     firm.append((s, e, rule, 1.0 - p["NONE"]))
             elif p[label] >= threshold:
                 scored.append((s, e, label, p[label]))
