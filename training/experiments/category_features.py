@@ -454,6 +454,42 @@ class Mix(Base):
                 for p, q in zip(self.a.proba(rows), self.b.proba(rows))]
 
 
+class InContext(Base):
+    """A model's probabilities revised in their report's context (the shipped `ReportContext`: category transitions
+    counted on the fitted rows' reports, weighted `transition_weight`; the prior divided out to `prior_power`)."""
+
+    _fitted: dict = {}  # (inner's name, fitted reports) -> fitted inner model: the variants share their fits
+
+    def __init__(self, inner, transition_weight=0.3, prior_power=0.4, name="shipped"):
+        super().__init__()
+        self.inner, self.tw, self.pw, self.name = inner, transition_weight, prior_power, name
+
+    @staticmethod
+    def _reports(rows):
+        """Row positions of each report, in reading order."""
+        by: dict[str, list[int]] = {}
+        for k, r in enumerate(rows):
+            by.setdefault(r["doc"], []).append(k)
+        return [sorted(ks, key=lambda k: rows[k]["index"]) for ks in by.values()]
+
+    def fit(self, rows):
+        from policytag.components.categories.context import ReportContext
+        key = (self.name, frozenset(r["doc"] for r in rows))
+        if key not in self._fitted:
+            self._fitted[key] = self.inner().fit(rows)
+        self.m = self._fitted[key]
+        self.ctx = ReportContext.fit([[rows[k]["y"] for k in ks] for ks in self._reports(rows)],
+                                     transition_weight=self.tw, prior_power=self.pw)
+        return self
+
+    def proba(self, rows):
+        probs = self.m.proba(rows)
+        for ks in self._reports(rows):
+            for k, p in zip(ks, self.ctx.apply([probs[k] for k in ks])):
+                probs[k] = p
+        return probs
+
+
 class NoSection(Shipped):
     """The shipped model with the section heading withheld (every example as if it were a lone paragraph)."""
 
@@ -646,6 +682,12 @@ class VectorsSentCues(Vectors):
 
 
 EXPERIMENTS = {
+    "shipped-0.3": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3), 0.0, 0.0),
+    "context": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3)),
+    "context-0.2-0.4": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3), 0.2, 0.4),
+    "context-0.5-0.4": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3), 0.5, 0.4),
+    "context-0.3-0": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3), 0.3, 0.0),
+    "context-0-0.4": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3), 0.0, 0.4),
     "vectors-2-C4-mix": lambda: Mix(lambda: Vectors(2.0, C=4.0), Chars),
     "vectors-2-C16-mix": lambda: Mix(lambda: Vectors(2.0, C=16.0), Chars),
     "vectors-sentcues-2-mix": lambda: Mix(lambda: VectorsSentCues(2.0, 0.5), Chars),

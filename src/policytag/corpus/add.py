@@ -44,11 +44,11 @@ def add_report(corpus: Corpus, path: str | Path, *, doc_id: str | None = None, s
 def prelabel(records: list[dict], nlp) -> None:
     """Model pre-labels: category and entities marked by="model"/"rule", reviewed=False."""
     from ..pipeline.records import ParagraphInput, entity_dict
-    from ..pipeline.tagging import make_docs
+    from ..pipeline.tagging import tag_docs
 
     inputs = [ParagraphInput(doc=r["doc"], index=r["index"], text=r["text"], section=r["section"], kind=r["kind"])
               for r in records]
-    for rec, doc in zip(records, nlp.pipe(make_docs(nlp, inputs))):
+    for rec, doc in zip(records, tag_docs(nlp, inputs)):
         if doc.cats:
             rec["category"] = {"label": max(doc.cats, key=doc.cats.get), "by": "model", "reviewed": False}
         ents = []

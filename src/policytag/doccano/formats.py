@@ -349,7 +349,7 @@ def needs_model(task: str, rec: dict, order: str) -> bool:
 def predict(nlp, records: list[dict], *, rules_nlp=None) -> list[Prediction]:
     """The pipeline's categories and entities for each record (and the rule pipeline's entities, if given)."""
     from ..pipeline.records import ParagraphInput
-    from ..pipeline.tagging import make_docs
+    from ..pipeline.tagging import make_docs, tag_docs
 
     if not records:
         return []
@@ -357,7 +357,7 @@ def predict(nlp, records: list[dict], *, rules_nlp=None) -> list[Prediction]:
                              kind=r.get("kind") or "body") for r in records]
     out = [Prediction(cats={k: float(v) for k, v in doc.cats.items()},
                       spans=[(e.start_char, e.end_char, e.label_) for e in doc.ents])
-           for doc in nlp.pipe(make_docs(nlp, inputs))]
+           for doc in tag_docs(nlp, inputs)]
     if rules_nlp is not None:
         for pred, doc in zip(out, rules_nlp.pipe(make_docs(rules_nlp, inputs))):
             pred.rule_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]

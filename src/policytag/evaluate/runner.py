@@ -3,14 +3,15 @@
 Systems: `model` (the pipeline as shipped), `rules` (segmenter + AMOUNT recognizer + COMPANY/PROJECT rules + cue-word
 categories), `sklearn` (the scikit-learn baseline: TF-IDF character 1-3-grams of the paragraph text and a logistic
 regression, trained on the same train split) and `textcat` (spaCy's textcat alone) when the pipeline has them.
-Entities are scored on paragraphs whose entities were annotated; categories on categorized ones.
+Entities are scored on paragraphs whose entities were annotated; categories on categorized ones. The model's
+categories are scored as `policytag tag` gives them: each report's paragraphs in order, in their report's context.
 """
 
 from __future__ import annotations
 
 from ..corpus import Corpus
 from ..pipeline.records import ParagraphInput, entity_dict
-from ..pipeline.tagging import make_docs
+from ..pipeline.tagging import make_docs, report_runs
 from .metrics import CATEGORIES, ENTITY_LABELS, EntityScorer, category_scores
 
 CLASSIFIER = "policytag_paragraph_classifier"
@@ -34,7 +35,7 @@ def corpus_inputs(corpus: Corpus, split: str | None, docs: list[str] | None = No
     return inputs, gold
 
 
-def _category_systems(nlp, docs) -> dict[str, list[dict]]:
+def _category_systems(nlp, docs, inputs: list[ParagraphInput]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     if CLASSIFIER not in nlp.pipe_names:
         if "textcat" in nlp.pipe_names or "textcat_multilabel" in nlp.pipe_names:
@@ -49,7 +50,12 @@ def _category_systems(nlp, docs) -> dict[str, list[dict]]:
             if mode == "textcat" and (not docs or clf._textcat_scores(docs[0]) is None):
                 continue  # the pipeline has no textcat
             clf.mode = mode
-            out[name] = clf._score(docs)
+            scores = clf._score(docs)
+            if name == "model" and clf.uses_context:  # each report read in order, as `policytag tag` reads it
+                for start, end in report_runs(inputs):
+                    if end - start > 1:
+                        scores[start:end] = clf.context.apply(scores[start:end])
+            out[name] = scores
     finally:
         clf.mode = shipped_mode
     return out
@@ -64,7 +70,7 @@ def evaluate(nlp, corpus: Corpus, split: str | None = "test", rules_nlp=None, do
         return {"split": split, "paragraphs": 0, "systems": {}}
     disable = [CLASSIFIER] if CLASSIFIER in nlp.pipe_names else []
     docs = list(nlp.pipe(make_docs(nlp, inputs), disable=disable))
-    cat_systems = _category_systems(nlp, docs)
+    cat_systems = _category_systems(nlp, docs, inputs)
     ent_systems = {"model": [[entity_dict(e) for e in d.ents] for d in docs]}
     if rules_nlp is not None:
         rdocs = list(rules_nlp.pipe(make_docs(rules_nlp, inputs), disable=[CLASSIFIER] if CLASSIFIER in rules_nlp.pipe_names else []))

@@ -86,9 +86,14 @@ def jsonl_inputs(path: Path, on_problem: ProblemHandler = _raise) -> Iterator[Pa
 
 
 def inputs_of(path: Path, on_problem: ProblemHandler = _raise) -> list[ParagraphInput]:
-    if path.suffix.lower() in JSONL_SUFFIXES:
+    if is_jsonl(path):
         return list(jsonl_inputs(path, on_problem))
     return report_inputs(read(path))
+
+
+def is_jsonl(path: Path) -> bool:
+    """JSONL records are paragraphs tagged as given, each alone (no report context); a report file is read whole."""
+    return path.suffix.lower() in JSONL_SUFFIXES
 
 
 def make_docs(nlp, inputs: list[ParagraphInput]):
@@ -101,9 +106,37 @@ def make_docs(nlp, inputs: list[ParagraphInput]):
         yield doc
 
 
-def tag_inputs(nlp, inputs: list[ParagraphInput], batch_size: int = 64) -> Iterator[dict]:
-    docs = nlp.pipe(make_docs(nlp, inputs), batch_size=batch_size)
-    for inp, doc in zip(inputs, docs):
+CLASSIFIER = "policytag_paragraph_classifier"
+
+
+def report_runs(inputs: list[ParagraphInput]) -> list[tuple[int, int]]:
+    """(start, end) of each run of inputs that is one report read in order: one document, consecutive indexes."""
+    runs: list[tuple[int, int]] = []
+    for i, inp in enumerate(inputs):
+        prev = inputs[i - 1] if i else None
+        if prev is not None and (inp.doc, inp.index) == (prev.doc, prev.index + 1):
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
+
+
+def tag_docs(nlp, inputs: list[ParagraphInput], *, context: bool = True, batch_size: int = 64, disable=()
+             ) -> Iterator:
+    """The pipeline's docs for the inputs, in order. With `context`, the category scores of each report's paragraphs
+    (`report_runs`) are revised by their neighbours' (the classifier's `ReportContext`); a pipeline without one, or a
+    lone paragraph, keeps the scores as they are."""
+    docs = nlp.pipe(make_docs(nlp, inputs), batch_size=batch_size, disable=list(disable))
+    clf = nlp.get_pipe(CLASSIFIER) if CLASSIFIER in nlp.pipe_names and CLASSIFIER not in disable else None
+    if not context or clf is None or not getattr(clf, "uses_context", False):
+        yield from docs
+        return
+    for start, end in report_runs(inputs):
+        yield from clf.in_context([next(docs) for _ in range(start, end)])
+
+
+def tag_inputs(nlp, inputs: list[ParagraphInput], batch_size: int = 64, *, context: bool = True) -> Iterator[dict]:
+    for inp, doc in zip(inputs, tag_docs(nlp, inputs, context=context, batch_size=batch_size)):
         yield record(inp, doc)
 
 
@@ -115,7 +148,7 @@ def tag_paths(nlp, paths: Iterable[str | Path], on_problem: ProblemHandler = _ra
         except PolicytagError as e:
             on_problem(e)
             continue
-        yield from tag_inputs(nlp, inputs)
+        yield from tag_inputs(nlp, inputs, context=not is_jsonl(path))
 
 
 # ------------------------------------------------------------------ batch with worker processes
@@ -138,7 +171,7 @@ def _worker_file(path: str) -> tuple[list[dict], list[PolicytagError]]:
         inputs = inputs_of(Path(path), problems.append)
     except PolicytagError as e:
         return [], [e]
-    return list(tag_inputs(_WORKER_NLP, inputs)), problems
+    return list(tag_inputs(_WORKER_NLP, inputs, context=not is_jsonl(Path(path)))), problems
 
 
 def tag_paths_parallel(model: str | None, paths: Iterable[str | Path], workers: int,

@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from ..components.categories.context import ReportContext
 from ..components.categories.model import CATEGORIES, CharNgramBaseline, SklearnCategoryModel, WordVectors
 from ..components.entities.verifier import token_bounds
 from ..corpus import Corpus
@@ -78,6 +79,11 @@ def choose_category_mode(nlp, corpus: Corpus, sk: SklearnCategoryModel, chars: C
     best = max(results.values(), key=lambda v: (v[0], v[1] == "sklearn", -v[3]))
     clf.chars_weight = 0.0
     return best[1], best[2], best[3], {k: v[0] for k, v in results.items()}
+
+
+def category_sequences(corpus: Corpus, split: str) -> list[list[str]]:
+    """The gold categories of each report of the split, in reading order."""
+    return [[r["category"]["label"] for r in corpus.records(doc) if r["category"]] for doc in corpus.splits()[split]]
 
 
 NER_STEPS = 2000  # measured on the dev split (training/RESULTS.md)
@@ -274,9 +280,13 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
     clf.model, clf.baseline = sk, chars
     log(f"category mode on dev: {mode} (textcat weight {weight}, chars weight {chars_weight}); "
         f"dev macro-F1 {json.dumps(dev_scores)}")
+    # the report context: category transitions counted on the train reports (its two weights are cross-validated
+    # constants, context.py; dev is too small to choose them: training/RESULTS.md)
+    clf.context = ReportContext.fit(category_sequences(corpus, "train"))
 
     rules_nlp = build_rules_pipeline(segmenter)
     metrics = {"dev": _summary(evaluate(nlp, corpus, "dev", rules_nlp=rules_nlp))}
+    log(f"dev macro-F1 with the report context: {metrics['dev']['model'].get('category_macro_f1')}")
     if evaluate_test:
         metrics["test"] = _summary(evaluate(nlp, corpus, "test", rules_nlp=rules_nlp))
     meta = nlp.meta

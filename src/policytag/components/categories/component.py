@@ -11,6 +11,11 @@ Modes (chosen on the dev split by `policytag train`, stored in the pipeline conf
   evaluate` shows beside the shipped mode.
 The section heading comes from `doc._.section` (set by `policytag.tag` from the report structure); a lone paragraph
 has none and is classified from its text alone.
+
+A trained classifier also carries a `ReportContext` (context.py): `in_context` revises the scores of a report's
+paragraphs, read in order, by their neighbours'. `policytag.tag`, `policytag tag` and `policytag evaluate` apply it to
+every report; `nlp(text)` / `nlp.pipe` see one paragraph at a time and give the paragraph's own scores. Setting
+`report_context = false` in the config turns it off.
 """
 
 from __future__ import annotations
@@ -21,16 +26,19 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ... import extensions  # noqa: F401  (Doc._.section, Doc._.paragraph_kind)
+from .context import ReportContext
 from .model import CATEGORIES, CharNgramBaseline, Example, SklearnCategoryModel, rules_proba
 
 MODEL_FILE = "sklearn_model.pkl"
 BASELINE_FILE = "sklearn_chars.pkl"
+CONTEXT_FILE = "report_context.json"
 MODES = ("sklearn", "textcat", "combined", "rules", "chars")
+TRAINED_MODES = ("sklearn", "textcat", "combined")
 
 
 class ParagraphClassifier:
     def __init__(self, nlp: Language, name: str, mode: str = "rules", textcat_weight: float = 0.5,
-                 chars_weight: float = 0.0):
+                 chars_weight: float = 0.0, report_context: bool = True):
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
         self.name = name
@@ -41,6 +49,21 @@ class ParagraphClassifier:
         self.chars_weight = chars_weight
         self.model: SklearnCategoryModel | None = None
         self.baseline: CharNgramBaseline | None = None
+        self.report_context = report_context
+        self.context: ReportContext | None = None
+
+    @property
+    def uses_context(self) -> bool:
+        """Whether `in_context` changes anything: a trained mode with the report context counted and switched on."""
+        return self.report_context and self.context is not None and self.mode in TRAINED_MODES
+
+    def in_context(self, docs: list[Doc]) -> list[Doc]:
+        """One report's paragraphs, in reading order, with their category scores revised by their neighbours'
+        (`ReportContext`); a lone paragraph keeps its own scores."""
+        if self.uses_context and len(docs) > 1:
+            for doc, scores in zip(docs, self.context.apply([doc.cats for doc in docs])):
+                doc.cats = scores
+        return docs
 
     @staticmethod
     def example(doc: Doc) -> Example:
@@ -100,17 +123,22 @@ class ParagraphClassifier:
             self.model.save(path / MODEL_FILE)
         if self.baseline is not None:
             self.baseline.save(path / BASELINE_FILE)
+        if self.context is not None:
+            self.context.save(path / CONTEXT_FILE)
 
     def from_disk(self, path, exclude=tuple()):
         f = Path(path) / MODEL_FILE
         self.model = SklearnCategoryModel.load(f) if f.exists() else None
         b = Path(path) / BASELINE_FILE
         self.baseline = CharNgramBaseline.load(b) if b.exists() else None
+        c = Path(path) / CONTEXT_FILE
+        self.context = ReportContext.load(c) if c.exists() else None
         return self
 
 
 @Language.factory("policytag_paragraph_classifier",
-                  default_config={"mode": "rules", "textcat_weight": 0.5, "chars_weight": 0.0})
+                  default_config={"mode": "rules", "textcat_weight": 0.5, "chars_weight": 0.0,
+                                  "report_context": True})
 def make_paragraph_classifier(nlp: Language, name: str, mode: str, textcat_weight: float,
-                              chars_weight: float) -> ParagraphClassifier:
-    return ParagraphClassifier(nlp, name, mode, textcat_weight, chars_weight)
+                              chars_weight: float, report_context: bool) -> ParagraphClassifier:
+    return ParagraphClassifier(nlp, name, mode, textcat_weight, chars_weight, report_context)

@@ -1,0 +1,108 @@
+"""A report's paragraphs read in order: the category scores of each paragraph revised by its neighbours'.
+
+Categories come in runs (a review section's results, a tasks section's measures, a list of targets), so a paragraph's
+category depends on the categories around it. `ReportContext` is a first-order hidden Markov model over a report's
+paragraphs: the classifier's scores for each paragraph, divided by the category's share of the training paragraphs
+raised to `prior_power`, are the emissions; the transitions between consecutive paragraphs' categories (and the first
+paragraph's category) are counted on the training reports, add-one smoothed, and raised to `transition_weight` (0: the
+neighbours count for nothing). The revised scores are the forward-backward posteriors: each paragraph's probability of
+each category given the whole report. A lone paragraph (a report of one) keeps its own scores but for the prior.
+
+`transition_weight` and `prior_power` were chosen by document-grouped cross-validation over the train and dev reports
+(training/RESULTS.md, `category_features.py --only context`); the counts are made by `policytag train`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .model import CATEGORIES
+
+TRANSITION_WEIGHT = 0.3
+PRIOR_POWER = 0.4
+
+
+class ReportContext:
+    def __init__(self, transitions: Sequence[Sequence[float]], start: Sequence[float], prior: Sequence[float],
+                 transition_weight: float = TRANSITION_WEIGHT, prior_power: float = PRIOR_POWER):
+        k = len(CATEGORIES)
+        if len(transitions) != k or any(len(row) != k for row in transitions) or len(start) != k or len(prior) != k:
+            raise ValueError(f"report context needs {k}x{k} transitions and {k} start and prior probabilities")
+        if not 0.0 <= transition_weight <= 1.0 or not 0.0 <= prior_power <= 1.0:
+            raise ValueError("transition_weight and prior_power must be within [0, 1]")
+        self.transitions = [[float(v) for v in row] for row in transitions]
+        self.start = [float(v) for v in start]
+        self.prior = [float(v) for v in prior]
+        self.transition_weight = transition_weight
+        self.prior_power = prior_power
+
+    @classmethod
+    def fit(cls, reports: Iterable[Sequence[str]], **kw) -> "ReportContext":
+        """Counts from the gold categories of training reports, each a sequence of labels in reading order."""
+        k = len(CATEGORIES)
+        idx = {c: i for i, c in enumerate(CATEGORIES)}
+        trans = [[1.0] * k for _ in range(k)]
+        start, prior = [1.0] * k, [1.0] * k
+        n = 0
+        for labels in reports:
+            seq = [idx[c] for c in labels]
+            if not seq:
+                continue
+            n += 1
+            start[seq[0]] += 1
+            for i in seq:
+                prior[i] += 1
+            for a, b in zip(seq, seq[1:]):
+                trans[a][b] += 1
+        if n == 0:
+            raise ValueError("no categorized report to count category transitions from")
+        norm = lambda row: [v / sum(row) for v in row]  # noqa: E731
+        return cls([norm(row) for row in trans], norm(start), norm(prior), **kw)
+
+    def apply(self, scores: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+        """The forward-backward posteriors of a report's paragraphs (scores in reading order)."""
+        if not scores:
+            return []
+        k = len(CATEGORIES)
+        lam, pw = self.transition_weight, self.prior_power
+        emit = [[(max(s.get(c, 0.0), 0.0) + 1e-9) / self.prior[j] ** pw for j, c in enumerate(CATEGORIES)]
+                for s in scores]
+        trans = [[v ** lam for v in row] for row in self.transitions]
+        start = [v ** lam for v in self.start]
+
+        def normed(v):
+            t = sum(v)
+            return [x / t for x in v]
+
+        fwd = [normed([start[j] * emit[0][j] for j in range(k)])]
+        for e in emit[1:]:
+            prev = fwd[-1]
+            fwd.append(normed([sum(prev[i] * trans[i][j] for i in range(k)) * e[j] for j in range(k)]))
+        bwd = [[1.0] * k for _ in scores]
+        for t in range(len(scores) - 2, -1, -1):
+            nxt, e = bwd[t + 1], emit[t + 1]
+            bwd[t] = normed([sum(trans[i][j] * e[j] * nxt[j] for j in range(k)) for i in range(k)])
+        out = []
+        for f, b in zip(fwd, bwd):
+            post = normed([x * y for x, y in zip(f, b)])
+            out.append({c: post[j] for j, c in enumerate(CATEGORIES)})
+        return out
+
+    def to_dict(self) -> dict:
+        return {"categories": list(CATEGORIES), "transitions": self.transitions, "start": self.start,
+                "prior": self.prior, "transition_weight": self.transition_weight, "prior_power": self.prior_power}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ReportContext":
+        if list(data.get("categories", [])) != list(CATEGORIES):
+            raise ValueError("report context was counted over other categories")
+        return cls(data["transitions"], data["start"], data["prior"], data["transition_weight"], data["prior_power"])
+
+    def save(self, path: Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> "ReportContext":
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
