@@ -51,10 +51,9 @@ def _category_systems(nlp, docs, inputs: list[ParagraphInput]) -> dict[str, list
                 continue  # the pipeline has no textcat
             clf.mode = mode
             scores = clf._score(docs)
-            if name == "model" and clf.uses_context:  # each report read in order, as `policytag tag` reads it
+            if name == "model":  # each report read in order, as `policytag tag` reads it
                 for start, end in report_runs(inputs):
-                    if end - start > 1:
-                        scores[start:end] = clf.context.apply(scores[start:end])
+                    scores[start:end] = clf.revise(scores[start:end])
             out[name] = scores
     finally:
         clf.mode = shipped_mode

@@ -57,12 +57,17 @@ class ParagraphClassifier:
         """Whether `in_context` changes anything: a trained mode with the report context counted and switched on."""
         return self.report_context and self.context is not None and self.mode in TRAINED_MODES
 
+    def revise(self, scores: list[dict[str, float]]) -> list[dict[str, float]]:
+        """One report's category scores, in reading order, revised by their neighbours' (`ReportContext`); unchanged
+        when the context is off or the report is a lone paragraph."""
+        if self.uses_context and len(scores) > 1:
+            return self.context.apply(scores)
+        return list(scores)
+
     def in_context(self, docs: list[Doc]) -> list[Doc]:
-        """One report's paragraphs, in reading order, with their category scores revised by their neighbours'
-        (`ReportContext`); a lone paragraph keeps its own scores."""
-        if self.uses_context and len(docs) > 1:
-            for doc, scores in zip(docs, self.context.apply([doc.cats for doc in docs])):
-                doc.cats = scores
+        """One report's paragraphs, in reading order, with `doc.cats` revised (`revise`)."""
+        for doc, scores in zip(docs, self.revise([doc.cats for doc in docs])):
+            doc.cats = scores
         return docs
 
     @staticmethod

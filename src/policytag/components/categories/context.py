@@ -6,7 +6,7 @@ paragraphs: the classifier's scores for each paragraph, divided by the category'
 raised to `prior_power`, are the emissions; the transitions between consecutive paragraphs' categories (and the first
 paragraph's category) are counted on the training reports, add-one smoothed, and raised to `transition_weight` (0: the
 neighbours count for nothing). The revised scores are the forward-backward posteriors: each paragraph's probability of
-each category given the whole report. A lone paragraph (a report of one) keeps its own scores but for the prior.
+each category given the whole report. (The classifier leaves a lone paragraph's scores as they are.)
 
 `transition_weight` and `prior_power` were chosen by document-grouped cross-validation over the train and dev reports
 (training/RESULTS.md, `category_features.py --only context`); the counts are made by `policytag train`.
