@@ -83,3 +83,25 @@ def test_shipped_pipeline_tags_the_works_of_a_redacted_owner_as_one_project(ship
     shipped span verifier alone would drop these two (invented) rule spans; the owner rule keeps them."""
     doc = shipped(text)
     assert [(e.text, e.label_) for e in doc.ents if e.label_ != "AMOUNT"] == [(project, "PROJECT")]
+
+
+def test_the_shipped_classifier_reads_a_report_in_context(shipped, seed_paths, tmp_path):
+    """A report's paragraphs are classified in their report's context; the same paragraphs as JSONL records are
+    tagged alone, with the scores the pipeline gives each paragraph by itself."""
+    import policytag
+
+    assert shipped.get_pipe("policytag_paragraph_classifier").uses_context
+    recs = policytag.tag(seed_paths[0], nlp=shipped)
+    lines = [json.dumps({"text": r["text"], "section": r["section"], "kind": r["kind"]}, ensure_ascii=False)
+             for r in recs]
+    (tmp_path / "paras.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    alone = policytag.tag(tmp_path / "paras.jsonl", nlp=shipped)
+    assert [r["text"] for r in alone] == [r["text"] for r in recs]
+    changed = [a for a, r in zip(alone, recs) if max(abs(a["cats"][c] - r["cats"][c]) for c in r["cats"]) > 1e-6]
+    assert changed, "the report context changed no paragraph's scores"
+    assert all(abs(sum(r["cats"].values()) - 1) < 1e-3 for r in recs)
+    from policytag import extensions  # noqa: F401
+    doc = shipped.make_doc(recs[3]["text"])
+    doc._.section, doc._.paragraph_kind = recs[3]["section"], recs[3]["kind"]
+    doc = shipped(doc)
+    assert all(abs(doc.cats[c] - alone[3]["cats"][c]) < 1e-6 for c in doc.cats)
