@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from ..corpus import Corpus
 from ..pipeline.records import ParagraphInput, entity_dict
-from ..pipeline.tagging import make_docs, report_runs
+from ..pipeline.tagging import CLASSIFIER, make_docs, report_runs
 from .metrics import CATEGORIES, ENTITY_LABELS, EntityScorer, category_scores
 
-CLASSIFIER = "policytag_paragraph_classifier"
 SYSTEMS = {
     "model": "the pipeline as shipped",
     "rules": "segmenter, AMOUNT recognizer, COMPANY/PROJECT rules, cue-word categories",

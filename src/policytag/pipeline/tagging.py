@@ -121,13 +121,12 @@ def report_runs(inputs: list[ParagraphInput]) -> list[tuple[int, int]]:
     return runs
 
 
-def tag_docs(nlp, inputs: list[ParagraphInput], *, context: bool = True, batch_size: int = 64, disable=()
-             ) -> Iterator:
+def tag_docs(nlp, inputs: list[ParagraphInput], *, context: bool = True, batch_size: int = 64) -> Iterator:
     """The pipeline's docs for the inputs, in order. With `context`, the category scores of each report's paragraphs
     (`report_runs`) are revised by their neighbours' (the classifier's `ReportContext`); a pipeline without one, or a
     lone paragraph, keeps the scores as they are."""
-    docs = nlp.pipe(make_docs(nlp, inputs), batch_size=batch_size, disable=list(disable))
-    clf = nlp.get_pipe(CLASSIFIER) if CLASSIFIER in nlp.pipe_names and CLASSIFIER not in disable else None
+    docs = nlp.pipe(make_docs(nlp, inputs), batch_size=batch_size)
+    clf = nlp.get_pipe(CLASSIFIER) if CLASSIFIER in nlp.pipe_names else None
     if not context or clf is None or not getattr(clf, "uses_context", False):
         yield from docs
         return
