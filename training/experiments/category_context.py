@@ -19,16 +19,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from category_features import ROOT, Chars, Corpus, Mix, Vectors, folds, load  # noqa: E402
+from category_features import ROOT, Corpus, folds, load, shipped_mix  # noqa: E402
 from policytag.components.categories.context import ReportContext  # noqa: E402
 from policytag.components.categories.model import CATEGORIES  # noqa: E402
 from policytag.evaluate.metrics import category_scores  # noqa: E402
 
 K = len(CATEGORIES)
-
-
-def shipped():
-    return Mix(lambda: Vectors(2.0), Chars, 0.3)
 
 
 def reports(rows, probs=None):
@@ -126,9 +122,9 @@ def main():
     train, dev = load(corpus, "train"), load(corpus, "dev")
     fold_reps = []
     for tr, te in folds(train + dev):
-        fold_reps.append((reports(tr), reports(te, shipped().fit(tr).proba(te))))
+        fold_reps.append((reports(tr), reports(te, shipped_mix().fit(tr).proba(te))))
         print(f"fold {len(fold_reps)} fitted", flush=True)
-    train_reps, dev_reps = reports(train), reports(dev, shipped().fit(train).proba(dev))
+    train_reps, dev_reps = reports(train), reports(dev, shipped_mix().fit(train).proba(dev))
 
     # this file's forward-backward gives the shipped component's predictions
     ctx = ReportContext.fit([[r["y"] for r in rows] for rows, _ in train_reps])

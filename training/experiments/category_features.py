@@ -490,6 +490,11 @@ class InContext(Base):
         return probs
 
 
+def shipped_mix():
+    """The shipped classifier: the word-vector model (weight 2) mixed with the character model at 0.3."""
+    return Mix(lambda: Vectors(2.0), Chars, 0.3)
+
+
 class NoSection(Shipped):
     """The shipped model with the section heading withheld (every example as if it were a lone paragraph)."""
 
@@ -682,12 +687,12 @@ class VectorsSentCues(Vectors):
 
 
 EXPERIMENTS = {
-    "shipped-0.3": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3), 0.0, 0.0),
-    "context": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3)),
-    "context-0.2-0.4": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3), 0.2, 0.4),
-    "context-0.5-0.4": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3), 0.5, 0.4),
-    "context-0.3-0": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3), 0.3, 0.0),
-    "context-0-0.4": lambda: InContext(lambda: Mix(lambda: Vectors(2.0), Chars, 0.3), 0.0, 0.4),
+    "shipped-0.3": lambda: InContext(shipped_mix, 0.0, 0.0),
+    "context": lambda: InContext(shipped_mix),
+    "context-0.2-0.4": lambda: InContext(shipped_mix, 0.2, 0.4),
+    "context-0.5-0.4": lambda: InContext(shipped_mix, 0.5, 0.4),
+    "context-0.3-0": lambda: InContext(shipped_mix, 0.3, 0.0),
+    "context-0-0.4": lambda: InContext(shipped_mix, 0.0, 0.4),
     "vectors-2-C4-mix": lambda: Mix(lambda: Vectors(2.0, C=4.0), Chars),
     "vectors-2-C16-mix": lambda: Mix(lambda: Vectors(2.0, C=16.0), Chars),
     "vectors-sentcues-2-mix": lambda: Mix(lambda: VectorsSentCues(2.0, 0.5), Chars),
