@@ -88,3 +88,36 @@ def test_ordinal_subheadings_open_sections():
     assert [p.kind for p in parts] == ["heading", "heading", "body", "heading", "body"]
     assert parts[2].section == ["一、今年的任务", "第一，大力发展农业"]
     assert parts[4].section == ["一、今年的任务", "第二，加快发展基础工业"]
+
+
+BODY = ("今年要进一步推进财税体制改革，理顺中央与地方的分配关系，规范转移支付制度，加强税收征管，"
+        "堵塞漏洞，严格控制一般性支出，切实提高财政资金的使用效益。")
+
+
+def test_a_short_line_above_its_own_body_text_is_an_unmarked_subheading():
+    from policytag.structure import unmarked_subheadings
+
+    line = "大力整顿和规范市场经济秩序，进一步发展市场体系。"
+    assert unmarked_subheadings([("二、今年的主要任务", "heading"), (line, "body"), (BODY, "body")]) == [
+        False, True, False]
+    # between two long paragraphs too; and the body text itself is never one
+    assert unmarked_subheadings([(BODY, "body"), (line, "body"), (BODY, "body")]) == [False, True, False]
+
+
+@pytest.mark.parametrize("paragraphs", [
+    # items of a list of short lines: the line before is as short as the line
+    [("加快地方政府机构改革。", "body"), ("推进事业单位改革。", "body"), (BODY, "body")],
+    # an enumerated task-list item and a lead-in end in ； and ：
+    [(BODY, "body"), ("一、节约能源，节约原材料，降低消耗；", "body"), (BODY, "body")],
+    [(BODY, "body"), ("主要做了以下工作：", "body"), (BODY, "body")],
+    # more than one sentence, or too long to be one line
+    [(BODY, "body"), ("加强农业。支持农业。", "body"), (BODY, "body")],
+    [(BODY, "body"), ("继续实施积极的财政政策，" * 4 + "。", "body"), (BODY + BODY, "body")],
+    # nothing after it, or a heading after it
+    [(BODY, "body"), ("继续实施积极的财政政策。", "body")],
+    [(BODY, "body"), ("继续实施积极的财政政策。", "body"), ("三、改革开放", "heading")],
+])
+def test_lines_that_are_not_unmarked_subheadings(paragraphs):
+    from policytag.structure import unmarked_subheadings
+
+    assert unmarked_subheadings(paragraphs)[1] is False

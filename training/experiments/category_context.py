@@ -7,7 +7,8 @@ category_features.py), and for the dev split from a model fitted on train. The t
 Variants: the shipped context over a grid of weights; separate transitions within a section and across a section
 boundary; a per-report category prior adapted by EM on the report's own posteriors (Saerens et al. 2002); a one-line
 sub-heading's shape (a short body line followed by a longer one of the same section) as a class-conditional
-likelihood. Figures in training/RESULTS.md (session 9).
+likelihood (session 9); unmarked one-line sub-headings (`policytag.structure.unmarked_subheadings`) emitted as OTHER
+(session 10, shipped). Figures in training/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from category_features import ROOT, Corpus, folds, load, shipped_mix  # noqa: E402
-from policytag.components.categories.context import ReportContext  # noqa: E402
+from policytag.components.categories.context import SUBHEADING_OTHER, ReportContext  # noqa: E402
 from policytag.components.categories.model import CATEGORIES  # noqa: E402
 from policytag.evaluate.metrics import category_scores  # noqa: E402
+from policytag.structure import unmarked_subheadings  # noqa: E402
 
 K = len(CATEGORIES)
 
@@ -93,12 +95,25 @@ def shape_ratio(reps):
     return (cnt / cnt.sum(0, keepdims=True)) / (cnt.sum(1) / cnt.sum())[:, None]
 
 
-def predict(fit, test, lam=0.3, pw=0.4, boundary=None, em=None, shape=0.0):
-    """Gold and predicted categories of the test reports, the context counted on the fit reports."""
+def anchored(rows, P):
+    """P with the rows that are unmarked one-line sub-headings emitted as OTHER, as the shipped classifier does."""
+    P = P.copy()
+    fixed = np.array([SUBHEADING_OTHER if c == "OTHER" else (1 - SUBHEADING_OTHER) / (K - 1) for c in CATEGORIES])
+    for k, flag in enumerate(unmarked_subheadings([(r["ex"].text, r["ex"].kind) for r in rows])):
+        if flag:
+            P[k] = fixed
+    return P
+
+
+def predict(fit, test, lam=0.3, pw=0.4, boundary=None, em=None, shape=0.0, sub=True):
+    """Gold and predicted categories of the test reports, the context counted on the fit reports; `sub`: unmarked
+    one-line sub-headings emitted as OTHER (shipped)."""
     within, across, start, prior = counts(fit, boundary)
     R = shape_ratio(fit) if shape else None
     y, p = [], []
     for rows, P in test:
+        if sub:
+            P = anchored(rows, P)
         E = (P + 1e-9) / prior ** pw
         if em is not None:  # (iterations, shrinkage to uniform)
             q = np.full(K, 1.0 / K)
@@ -128,9 +143,11 @@ def main():
 
     # this file's forward-backward gives the shipped component's predictions
     ctx = ReportContext.fit([[r["y"] for r in rows] for rows, _ in train_reps])
-    rows, P = dev_reps[0]
-    shipped_pred = [max(s, key=s.get) for s in ctx.apply([dict(zip(CATEGORIES, p)) for p in P])]
-    assert predict(train_reps, [(rows, P)])[1] == shipped_pred
+    for rows, P in dev_reps:
+        flags = unmarked_subheadings([(r["ex"].text, r["ex"].kind) for r in rows])
+        shipped_pred = [max(s, key=s.get) for s in ctx.apply([dict(zip(CATEGORIES, p)) for p in P], flags)]
+        assert predict(train_reps, [(rows, P)])[1] == shipped_pred
+    assert any(any(unmarked_subheadings([(r["ex"].text, r["ex"].kind) for r in rows])) for rows, _ in dev_reps)
 
     dev_docs = set(corpus.splits()["dev"])
     groups = {"local reports": lambda d: d.startswith("seed-"), "national": lambda d: not d.startswith("seed-"),
@@ -153,18 +170,21 @@ def main():
                                 [c for doc, _, p in by_doc if member(doc) for c in p])
             print(f"    cv, {g}: {s['macro_f1']:.3f} (acc {s['accuracy']:.3f})")
 
-    report("alone", by_group=True, lam=0.0, pw=0.0)
-    report("context 0.3/0.4 (shipped)", by_group=True)
+    report("alone", by_group=True, lam=0.0, pw=0.0, sub=False)
+    report("context 0.3/0.4 (session 9)", by_group=True, sub=False)
+    report("context 0.3/0.4 + sub-headings (shipped)", by_group=True)
+    report("sub-headings alone, no context", lam=0.0, pw=0.0)
     for lam in (0.2, 0.3, 0.4, 0.5):
         for pw in (0.0, 0.25, 0.4, 0.5):
-            report(f"context {lam}/{pw}", lam=lam, pw=pw)
-    report("context 0/0.4 (prior only)", lam=0.0, pw=0.4)
-    report("+ transitions by section path", boundary=lambda a, b: a["ex"].section != b["ex"].section)
-    report("+ transitions by top heading", boundary=lambda a, b: a["ex"].section[:1] != b["ex"].section[:1])
-    report("+ report prior by EM, shrinkage 0.5", em=(10, 0.5))
-    report("+ report prior by EM, shrinkage 0.3", em=(5, 0.3))
-    report("+ sub-heading shape, power 0.5", shape=0.5)
-    report("+ sub-heading shape, power 1", shape=1.0)
+            report(f"context {lam}/{pw} + sub-headings", lam=lam, pw=pw)
+    report("context 0/0.4 (prior only)", lam=0.0, pw=0.4, sub=False)
+    report("+ transitions by section path", boundary=lambda a, b: a["ex"].section != b["ex"].section, sub=False)
+    report("+ transitions by top heading", boundary=lambda a, b: a["ex"].section[:1] != b["ex"].section[:1],
+           sub=False)
+    report("+ report prior by EM, shrinkage 0.5", em=(10, 0.5), sub=False)
+    report("+ report prior by EM, shrinkage 0.3", em=(5, 0.3), sub=False)
+    report("+ sub-heading shape, power 0.5", shape=0.5, sub=False)
+    report("+ sub-heading shape, power 1", shape=1.0, sub=False)
 
 
 if __name__ == "__main__":

@@ -142,6 +142,32 @@ def analyse(texts: list[str]) -> list[Part]:
     return parts
 
 
+SUBHEADING_MAX_CHARS = 40
+SUBHEADING_BODY_RATIO = 2.0
+
+
+def unmarked_subheadings(paragraphs: list[tuple[str, str]]) -> list[bool]:
+    """Which of a report's paragraphs, given in reading order as (text, kind), are one-line sub-headings that the
+    reader cannot tell from a body paragraph (`大力整顿和规范市场经济秩序，进一步发展市场体系。` above the paragraph that
+    carries it out): a body paragraph of one sentence of at most SUBHEADING_MAX_CHARS characters, neither a list item
+    (ending in `；`) nor a lead-in (ending in `：`), followed by a body paragraph more than SUBHEADING_BODY_RATIO times
+    as long, and preceded by the start of the report, a non-body part (heading, title) or a body paragraph more than
+    SUBHEADING_BODY_RATIO times as long (which keeps out items of a list of short lines). corpus/DECISIONS.md labels
+    such a line OTHER ("a short line followed by its own body text is a sub-heading")."""
+    out = []
+    for i, (text, kind) in enumerate(paragraphs):
+        text = text.strip()
+        n = len(text)
+        nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        prev = paragraphs[i - 1] if i else None
+        out.append(
+            kind == "body" and 0 < n <= SUBHEADING_MAX_CHARS and not _SENTENCE_END.search(text[:-1])
+            and not text.endswith(("；", ";", "：", ":"))
+            and nxt is not None and nxt[1] == "body" and len(nxt[0].strip()) > SUBHEADING_BODY_RATIO * n
+            and (prev is None or prev[1] != "body" or len(prev[0].strip()) > SUBHEADING_BODY_RATIO * n))
+    return out
+
+
 def _same_marker(text: str, kind: str | None) -> bool:
     found = marker(text)
     return found is not None and found[0] == kind

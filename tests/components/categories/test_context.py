@@ -42,6 +42,16 @@ def test_an_uncertain_paragraph_between_targets_becomes_a_target():
     assert top(ctx.apply([sure_goal, scores(MEASURE=0.9), sure_goal])[1]) == "MEASURE"
 
 
+def test_a_subheading_line_is_read_as_other_whatever_its_words():
+    ctx = ReportContext.fit(REPORTS)
+    measure = scores(MEASURE=0.8)
+    out = ctx.apply([measure, measure, measure], [False, True, False])
+    assert top(out[1]) == "OTHER" and top(out[0]) == top(out[2]) == "MEASURE"
+    assert ctx.apply([measure] * 3, [False] * 3) == ctx.apply([measure] * 3)
+    with pytest.raises(ValueError):
+        ctx.apply([measure] * 3, [True])
+
+
 def test_weight_zero_and_no_prior_keep_the_scores():
     ctx = ReportContext.fit(REPORTS, transition_weight=0.0, prior_power=0.0)
     seq = [scores(GOAL=0.5), scores(MEASURE=0.6), scores(OTHER=0.3, PROBLEM=0.31)]
@@ -109,6 +119,22 @@ def test_tag_docs_applies_the_context_to_each_report_only(tmp_path):
     assert [top(d.cats) for d in tag_docs(nlp, lone)][1] == "MEASURE"
     clf.report_context = False
     assert [top(d.cats) for d in tag_docs(nlp, report)][1] == "MEASURE"
+
+
+def test_revise_reads_the_report_s_unmarked_subheadings_as_other(tmp_path):
+    nlp, clf = _pipeline(tmp_path)
+    body = "今年要进一步推进财税体制改革，理顺中央与地方的分配关系，规范转移支付制度，加强税收征管，严格控制一般性支出。"
+    line = "认真实施财税改革方案。"
+    sure = scores(MEASURE=0.8)
+    paragraphs = [(body, "body"), (line, "body"), (body, "body")]
+    assert [top(s) for s in clf.revise([sure] * 3, paragraphs)] == ["MEASURE", "OTHER", "MEASURE"]
+    assert [top(s) for s in clf.revise([sure] * 3)] == ["MEASURE"] * 3  # without the texts: scores alone
+    assert top(clf.revise([sure], paragraphs[1:2])[0]) == "MEASURE"  # a lone paragraph keeps its own
+    clf.model.table.update({body: sure, line: sure})
+    report = [ParagraphInput(doc="r", index=i, text=t, section=[], source_span=(0, len(t)))
+              for i, (t, _) in enumerate(paragraphs)]
+    assert [top(d.cats) for d in tag_docs(nlp, report)] == ["MEASURE", "OTHER", "MEASURE"]
+    assert top(nlp(line).cats) == "MEASURE"
 
 
 def test_the_rules_mode_has_no_context(tmp_path):

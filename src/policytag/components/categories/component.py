@@ -13,7 +13,8 @@ The section heading comes from `doc._.section` (set by `policytag.tag` from the 
 has none and is classified from its text alone.
 
 A trained classifier also carries a `ReportContext` (context.py): `in_context` revises the scores of a report's
-paragraphs, read in order, by their neighbours'. `policytag.tag`, `policytag tag` and `policytag evaluate` apply it to
+paragraphs, read in order, by their neighbours', and reads the report's unmarked one-line sub-headings as OTHER
+(corpus/DECISIONS.md). `policytag.tag`, `policytag tag` and `policytag evaluate` apply it to
 every report; `nlp(text)` / `nlp.pipe` see one paragraph at a time and give the paragraph's own scores. Setting
 `report_context = false` in the config turns it off.
 """
@@ -26,6 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ... import extensions  # noqa: F401  (Doc._.section, Doc._.paragraph_kind)
+from ...structure import unmarked_subheadings
 from .context import ReportContext
 from .model import CATEGORIES, CharNgramBaseline, Example, SklearnCategoryModel, rules_proba
 
@@ -57,16 +59,20 @@ class ParagraphClassifier:
         """Whether `in_context` changes anything: a trained mode with the report context counted and switched on."""
         return self.report_context and self.context is not None and self.mode in TRAINED_MODES
 
-    def revise(self, scores: list[dict[str, float]]) -> list[dict[str, float]]:
-        """One report's category scores, in reading order, revised by their neighbours' (`ReportContext`); unchanged
-        when the context is off or the report is a lone paragraph."""
+    def revise(self, scores: list[dict[str, float]],
+               paragraphs: list[tuple[str, str]] | None = None) -> list[dict[str, float]]:
+        """One report's category scores, in reading order, revised by their neighbours' (`ReportContext`); given the
+        paragraphs' (text, kind), its unmarked one-line sub-headings are read as OTHER. Unchanged when the context is
+        off or the report is a lone paragraph."""
         if self.uses_context and len(scores) > 1:
-            return self.context.apply(scores)
+            flags = unmarked_subheadings(paragraphs) if paragraphs is not None else None
+            return self.context.apply(scores, flags)
         return list(scores)
 
     def in_context(self, docs: list[Doc]) -> list[Doc]:
         """One report's paragraphs, in reading order, with `doc.cats` revised (`revise`)."""
-        for doc, scores in zip(docs, self.revise([doc.cats for doc in docs])):
+        paragraphs = [(doc.text, doc._.paragraph_kind or "body") for doc in docs]
+        for doc, scores in zip(docs, self.revise([doc.cats for doc in docs], paragraphs)):
             doc.cats = scores
         return docs
 

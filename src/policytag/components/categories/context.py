@@ -8,6 +8,11 @@ paragraph's category) are counted on the training reports, add-one smoothed, and
 neighbours count for nothing). The revised scores are the forward-backward posteriors: each paragraph's probability of
 each category given the whole report. (The classifier leaves a lone paragraph's scores as they are.)
 
+A report's unmarked one-line sub-headings (`policytag.structure.unmarked_subheadings`: a short sentence above the
+longer paragraph that carries it out) are OTHER by corpus/DECISIONS.md whatever they name, though their words are
+often a measure's (`大力整顿和规范市场经济秩序，进一步发展市场体系。`). Their emission is fixed at SUBHEADING_OTHER for OTHER
+(the rest shared by the other categories) in place of the classifier's scores.
+
 `transition_weight` and `prior_power` were chosen by document-grouped cross-validation over the train and dev reports
 (training/RESULTS.md, `category_features.py --only context`); the counts are made by `policytag train`.
 """
@@ -22,6 +27,7 @@ from .model import CATEGORIES
 
 TRANSITION_WEIGHT = 0.3
 PRIOR_POWER = 0.4
+SUBHEADING_OTHER = 0.9
 
 
 class ReportContext:
@@ -61,10 +67,18 @@ class ReportContext:
         norm = lambda row: [v / sum(row) for v in row]  # noqa: E731
         return cls([norm(row) for row in trans], norm(start), norm(prior), **kw)
 
-    def apply(self, scores: Sequence[dict[str, float]]) -> list[dict[str, float]]:
-        """The forward-backward posteriors of a report's paragraphs (scores in reading order)."""
+    def apply(self, scores: Sequence[dict[str, float]],
+              subheadings: Sequence[bool] | None = None) -> list[dict[str, float]]:
+        """The forward-backward posteriors of a report's paragraphs (scores in reading order); the paragraphs flagged
+        in `subheadings` are one-line sub-headings, emitted as OTHER (SUBHEADING_OTHER)."""
         if not scores:
             return []
+        if subheadings is not None:
+            if len(subheadings) != len(scores):
+                raise ValueError("one sub-heading flag per paragraph is needed")
+            rest = (1.0 - SUBHEADING_OTHER) / (len(CATEGORIES) - 1)
+            fixed = {c: SUBHEADING_OTHER if c == "OTHER" else rest for c in CATEGORIES}
+            scores = [fixed if flag else s for s, flag in zip(scores, subheadings)]
         k = len(CATEGORIES)
         lam, pw = self.transition_weight, self.prior_power
         emit = [[(max(s.get(c, 0.0), 0.0) + 1e-9) / self.prior[j] ** pw for j, c in enumerate(CATEGORIES)]
