@@ -8,7 +8,8 @@ Variants: the shipped context over a grid of weights; separate transitions withi
 boundary; a per-report category prior adapted by EM on the report's own posteriors (Saerens et al. 2002); a one-line
 sub-heading's shape (a short body line followed by a longer one of the same section) as a class-conditional
 likelihood (session 9); unmarked one-line sub-headings (`policytag.structure.unmarked_subheadings`) emitted as OTHER
-(session 10, shipped). Figures in training/RESULTS.md.
+(session 10, shipped); the top heading's cue words as a ratio p(category | cue) / p(category) (session 10, shipped).
+Figures in training/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from category_features import ROOT, Corpus, folds, load, shipped_mix  # noqa: E402
-from policytag.components.categories.context import SUBHEADING_OTHER, ReportContext  # noqa: E402
+from policytag.components.categories.context import (HEADING_POWER, SUBHEADING_OTHER,  # noqa: E402
+                                                     ReportContext, heading_cue)
 from policytag.components.categories.model import CATEGORIES  # noqa: E402
 from policytag.evaluate.metrics import category_scores  # noqa: E402
 from policytag.structure import unmarked_subheadings  # noqa: E402
@@ -105,13 +107,30 @@ def anchored(rows, P):
     return P
 
 
-def predict(fit, test, lam=0.3, pw=0.4, boundary=None, em=None, shape=0.0, sub=True):
+def cues(rows):
+    return [heading_cue(r["ex"].section, r["ex"].kind) for r in rows]
+
+
+def weighed(rows, P, ratios, power):
+    """P times each row's heading-cue ratio to `power`, renormalized (a cue unseen in the fit reports: unchanged)."""
+    P = P.copy()
+    for k, cue in enumerate(cues(rows)):
+        if cue in ratios:
+            P[k] = P[k] * np.array(ratios[cue]) ** power
+            P[k] /= P[k].sum()
+    return P
+
+
+def predict(fit, test, lam=0.3, pw=0.4, boundary=None, em=None, shape=0.0, sub=True, heads=HEADING_POWER):
     """Gold and predicted categories of the test reports, the context counted on the fit reports; `sub`: unmarked
-    one-line sub-headings emitted as OTHER (shipped)."""
+    one-line sub-headings emitted as OTHER; `heads`: the power of the top heading's cue ratio (shipped: both)."""
     within, across, start, prior = counts(fit, boundary)
     R = shape_ratio(fit) if shape else None
+    ratios = ReportContext.fit([[r["y"] for r in rows] for rows, _ in fit], [cues(rows) for rows, _ in fit]).headings
     y, p = [], []
     for rows, P in test:
+        if heads:
+            P = weighed(rows, P, ratios, heads)
         if sub:
             P = anchored(rows, P)
         E = (P + 1e-9) / prior ** pw
@@ -142,10 +161,10 @@ def main():
     train_reps, dev_reps = reports(train), reports(dev, shipped_mix().fit(train).proba(dev))
 
     # this file's forward-backward gives the shipped component's predictions
-    ctx = ReportContext.fit([[r["y"] for r in rows] for rows, _ in train_reps])
+    ctx = ReportContext.fit([[r["y"] for r in rows] for rows, _ in train_reps], [cues(rows) for rows, _ in train_reps])
     for rows, P in dev_reps:
         flags = unmarked_subheadings([(r["ex"].text, r["ex"].kind) for r in rows])
-        shipped_pred = [max(s, key=s.get) for s in ctx.apply([dict(zip(CATEGORIES, p)) for p in P], flags)]
+        shipped_pred = [max(s, key=s.get) for s in ctx.apply([dict(zip(CATEGORIES, p)) for p in P], flags, cues(rows))]
         assert predict(train_reps, [(rows, P)])[1] == shipped_pred
     assert any(any(unmarked_subheadings([(r["ex"].text, r["ex"].kind) for r in rows])) for rows, _ in dev_reps)
 
@@ -170,21 +189,26 @@ def main():
                                 [c for doc, _, p in by_doc if member(doc) for c in p])
             print(f"    cv, {g}: {s['macro_f1']:.3f} (acc {s['accuracy']:.3f})")
 
-    report("alone", by_group=True, lam=0.0, pw=0.0, sub=False)
-    report("context 0.3/0.4 (session 9)", by_group=True, sub=False)
-    report("context 0.3/0.4 + sub-headings (shipped)", by_group=True)
-    report("sub-headings alone, no context", lam=0.0, pw=0.0)
+    report("alone", by_group=True, lam=0.0, pw=0.0, sub=False, heads=0)
+    report("context 0.3/0.4 (session 9)", by_group=True, sub=False, heads=0)
+    report("context 0.3/0.4 + sub-headings", by_group=True, heads=0)
+    report("context 0.3/0.4 + sub-headings + heading cues 0.4 (shipped)", by_group=True)
+    report("sub-headings alone, no context", lam=0.0, pw=0.0, heads=0)
+    report("heading cues alone, no context", lam=0.0, pw=0.0, sub=False)
+    for h in (0.25, 0.5, 1.0):
+        report(f"shipped, heading cues {h}", heads=h)
     for lam in (0.2, 0.3, 0.4, 0.5):
         for pw in (0.0, 0.25, 0.4, 0.5):
-            report(f"context {lam}/{pw} + sub-headings", lam=lam, pw=pw)
-    report("context 0/0.4 (prior only)", lam=0.0, pw=0.4, sub=False)
-    report("+ transitions by section path", boundary=lambda a, b: a["ex"].section != b["ex"].section, sub=False)
+            report(f"context {lam}/{pw} + sub-headings + heading cues", lam=lam, pw=pw)
+    report("context 0/0.4 (prior only)", lam=0.0, pw=0.4, sub=False, heads=0)
+    report("+ transitions by section path", boundary=lambda a, b: a["ex"].section != b["ex"].section, sub=False,
+           heads=0)
     report("+ transitions by top heading", boundary=lambda a, b: a["ex"].section[:1] != b["ex"].section[:1],
-           sub=False)
-    report("+ report prior by EM, shrinkage 0.5", em=(10, 0.5), sub=False)
-    report("+ report prior by EM, shrinkage 0.3", em=(5, 0.3), sub=False)
-    report("+ sub-heading shape, power 0.5", shape=0.5, sub=False)
-    report("+ sub-heading shape, power 1", shape=1.0, sub=False)
+           sub=False, heads=0)
+    report("+ report prior by EM, shrinkage 0.5", em=(10, 0.5), sub=False, heads=0)
+    report("+ report prior by EM, shrinkage 0.3", em=(5, 0.3), sub=False, heads=0)
+    report("+ sub-heading shape, power 0.5", shape=0.5, sub=False, heads=0)
+    report("+ sub-heading shape, power 1", shape=1.0, sub=False, heads=0)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """How the shipped paragraph classifier's cross-validated macro-F1 grows with the number of training reports: document-
 grouped k-fold cross-validation over train+dev for several k (each fold's model is fitted on (k-1)/k of the 38
 reports), each paragraph alone, with the report context (session 9) and as shipped (the context reading unmarked
-sub-headings as OTHER, session 10). The test split is never read.
+sub-headings as OTHER and weighing the top heading's cue words, session 10). The test split is never read.
 
     python training/experiments/category_learning_curve.py --k 3 5 10
 
@@ -33,7 +33,8 @@ def main():
         res = {"alone": ([], []), "context": ([], []), "shipped": ([], [])}
         for tr, te in folds(both, k):
             fit, test = reports(tr), reports(te, shipped_mix().fit(tr).proba(te))
-            for name, kw in (("alone", {"lam": 0.0, "pw": 0.0, "sub": False}), ("context", {"sub": False}),
+            for name, kw in (("alone", {"lam": 0.0, "pw": 0.0, "sub": False, "heads": 0}),
+                             ("context", {"sub": False, "heads": 0}),
                              ("shipped", {})):
                 y, p = predict(fit, test, **kw)
                 res[name][0].extend(y)

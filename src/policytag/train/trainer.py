@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ..components.categories.context import ReportContext
+from ..components.categories.context import ReportContext, heading_cue
 from ..components.categories.model import CATEGORIES, CharNgramBaseline, SklearnCategoryModel, WordVectors
 from ..components.entities.verifier import token_bounds
 from ..corpus import Corpus
@@ -84,6 +84,12 @@ def choose_category_mode(nlp, corpus: Corpus, sk: SklearnCategoryModel, chars: C
 def category_sequences(corpus: Corpus, split: str) -> list[list[str]]:
     """The gold categories of each report of the split, in reading order."""
     return [[r["category"]["label"] for r in corpus.records(doc) if r["category"]] for doc in corpus.splits()[split]]
+
+
+def heading_cue_sequences(corpus: Corpus, split: str) -> list[list[str]]:
+    """The heading cue (`heading_cue`) of each categorized paragraph of each report of the split, in reading order."""
+    return [[heading_cue(r["section"] or [], r["kind"]) for r in corpus.records(doc) if r["category"]]
+            for doc in corpus.splits()[split]]
 
 
 NER_STEPS = 2000  # measured on the dev split (training/RESULTS.md)
@@ -280,9 +286,9 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
     clf.model, clf.baseline = sk, chars
     log(f"category mode on dev: {mode} (textcat weight {weight}, chars weight {chars_weight}); "
         f"dev macro-F1 {json.dumps(dev_scores)}")
-    # the report context: category transitions counted on the train reports (its two weights are cross-validated
-    # constants, context.py; dev is too small to choose them: training/RESULTS.md)
-    clf.context = ReportContext.fit(category_sequences(corpus, "train"))
+    # the report context: category transitions and heading cues counted on the train reports (its weights are
+    # cross-validated constants, context.py; dev is too small to choose them: training/RESULTS.md)
+    clf.context = ReportContext.fit(category_sequences(corpus, "train"), heading_cue_sequences(corpus, "train"))
 
     rules_nlp = build_rules_pipeline(segmenter)
     metrics = {"dev": _summary(evaluate(nlp, corpus, "dev", rules_nlp=rules_nlp))}

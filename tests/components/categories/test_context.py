@@ -5,7 +5,7 @@ import pytest
 import spacy
 
 from policytag.components.categories.context import ReportContext
-from policytag.components.categories.model import CATEGORIES
+from policytag.components.categories.model import CATEGORIES, Example
 from policytag.pipeline.records import ParagraphInput
 from policytag.pipeline.tagging import report_runs, tag_docs
 
@@ -126,13 +126,13 @@ def test_revise_reads_the_report_s_unmarked_subheadings_as_other(tmp_path):
     body = "今年要进一步推进财税体制改革，理顺中央与地方的分配关系，规范转移支付制度，加强税收征管，严格控制一般性支出。"
     line = "认真实施财税改革方案。"
     sure = scores(MEASURE=0.8)
-    paragraphs = [(body, "body"), (line, "body"), (body, "body")]
+    paragraphs = [Example(t, ["二、今年的主要任务"]) for t in (body, line, body)]
     assert [top(s) for s in clf.revise([sure] * 3, paragraphs)] == ["MEASURE", "OTHER", "MEASURE"]
     assert [top(s) for s in clf.revise([sure] * 3)] == ["MEASURE"] * 3  # without the texts: scores alone
     assert top(clf.revise([sure], paragraphs[1:2])[0]) == "MEASURE"  # a lone paragraph keeps its own
     clf.model.table.update({body: sure, line: sure})
     report = [ParagraphInput(doc="r", index=i, text=t, section=[], source_span=(0, len(t)))
-              for i, (t, _) in enumerate(paragraphs)]
+              for i, t in enumerate((body, line, body))]
     assert [top(d.cats) for d in tag_docs(nlp, report)] == ["MEASURE", "OTHER", "MEASURE"]
     assert top(nlp(line).cats) == "MEASURE"
 
@@ -152,3 +152,40 @@ def test_the_context_is_saved_with_the_pipeline(tmp_path):
     assert again.context.to_dict() == clf.context.to_dict() and again.report_context
     off = spacy.load(tmp_path / "p", config={"components": {"policytag_paragraph_classifier": {"report_context": False}}})
     assert not off.get_pipe("policytag_paragraph_classifier").report_context
+
+
+def test_heading_cues_name_the_report_part_of_the_top_heading():
+    from policytag.components.categories.context import heading_cue
+
+    assert heading_cue(["二、存在的问题"]) == "PROBLEM"
+    assert heading_cue(["一、2023年工作回顾", "（一）工业"]) == "ACHIEVEMENT"  # the top heading, not the nearest
+    assert heading_cue(["三、2024年目标任务"]) == "GOAL+MEASURE"
+    # a bare 问题 titles a topic in national reports, not the problems
+    assert heading_cue(["第二，轻重工业投资的比重问题"]) == ""
+    assert heading_cue([]) == "" and heading_cue(["二、存在的问题"], "heading") == ""
+
+
+def test_a_problem_heading_weighs_in_for_problem():
+    labels = [["OTHER", "ACHIEVEMENT", "ACHIEVEMENT", "OTHER", "PROBLEM", "PROBLEM", "OTHER", "MEASURE", "MEASURE"]] * 4
+    cues = [["", "ACHIEVEMENT", "ACHIEVEMENT", "", "PROBLEM", "PROBLEM", "", "MEASURE", "MEASURE"]] * 4
+    ctx = ReportContext.fit(labels, cues)
+    p = CATEGORIES.index("PROBLEM")
+    assert ctx.headings["PROBLEM"][p] > 1 > ctx.headings["MEASURE"][p]
+    torn = scores(PROBLEM=0.35, MEASURE=0.40)
+    neutral = scores(OTHER=0.5)
+    assert top(ctx.apply([neutral, torn, neutral])[1]) == "MEASURE"
+    assert top(ctx.apply([neutral, torn, neutral], cues=["", "PROBLEM", ""])[1]) == "PROBLEM"
+    # a cue no training paragraph had changes nothing
+    assert ctx.apply([torn], cues=["GOAL"]) == ctx.apply([torn])
+    with pytest.raises(ValueError):
+        ReportContext.fit(labels, [c[:-1] for c in cues])
+
+
+def test_a_context_saved_before_heading_cues_still_loads(tmp_path):
+    ctx = ReportContext.fit(REPORTS, [[""] * len(r) for r in REPORTS])
+    data = ctx.to_dict()
+    assert data["headings"] and ReportContext.from_dict(data).to_dict() == data
+    del data["headings"], data["heading_power"]  # a session-9 report_context.json
+    old = ReportContext.from_dict(data)
+    seq = [scores(GOAL=0.5), scores(MEASURE=0.45)]
+    assert old.headings == {} and old.apply(seq, cues=["", ""]) == old.apply(seq)

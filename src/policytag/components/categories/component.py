@@ -13,8 +13,8 @@ The section heading comes from `doc._.section` (set by `policytag.tag` from the 
 has none and is classified from its text alone.
 
 A trained classifier also carries a `ReportContext` (context.py): `in_context` revises the scores of a report's
-paragraphs, read in order, by their neighbours', and reads the report's unmarked one-line sub-headings as OTHER
-(corpus/DECISIONS.md). `policytag.tag`, `policytag tag` and `policytag evaluate` apply it to
+paragraphs, read in order, by their neighbours' and by their top headings' cue words, and reads the report's unmarked
+one-line sub-headings as OTHER (corpus/DECISIONS.md). `policytag.tag`, `policytag tag` and `policytag evaluate` apply it to
 every report; `nlp(text)` / `nlp.pipe` see one paragraph at a time and give the paragraph's own scores. Setting
 `report_context = false` in the config turns it off.
 """
@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 
 from ... import extensions  # noqa: F401  (Doc._.section, Doc._.paragraph_kind)
 from ...structure import unmarked_subheadings
-from .context import ReportContext
+from .context import ReportContext, heading_cue
 from .model import CATEGORIES, CharNgramBaseline, Example, SklearnCategoryModel, rules_proba
 
 MODEL_FILE = "sklearn_model.pkl"
@@ -60,19 +60,22 @@ class ParagraphClassifier:
         return self.report_context and self.context is not None and self.mode in TRAINED_MODES
 
     def revise(self, scores: list[dict[str, float]],
-               paragraphs: list[tuple[str, str]] | None = None) -> list[dict[str, float]]:
-        """One report's category scores, in reading order, revised by their neighbours' (`ReportContext`); given the
-        paragraphs' (text, kind), its unmarked one-line sub-headings are read as OTHER. Unchanged when the context is
-        off or the report is a lone paragraph."""
-        if self.uses_context and len(scores) > 1:
-            flags = unmarked_subheadings(paragraphs) if paragraphs is not None else None
-            return self.context.apply(scores, flags)
-        return list(scores)
+               paragraphs: list[Example] | None = None) -> list[dict[str, float]]:
+        """One report's category scores, in reading order, revised by their neighbours' (`ReportContext`). Given the
+        paragraphs (text, section, kind), their top headings' cue words weigh in, and the report's unmarked one-line
+        sub-headings are read as OTHER. Unchanged when the context is off or the report is a lone paragraph."""
+        if not (self.uses_context and len(scores) > 1):
+            return list(scores)
+        if paragraphs is None:
+            return self.context.apply(scores)
+        if len(paragraphs) != len(scores):
+            raise ValueError("one paragraph per score is needed")
+        return self.context.apply(scores, unmarked_subheadings([(p.text, p.kind) for p in paragraphs]),
+                                  [heading_cue(p.section, p.kind) for p in paragraphs])
 
     def in_context(self, docs: list[Doc]) -> list[Doc]:
         """One report's paragraphs, in reading order, with `doc.cats` revised (`revise`)."""
-        paragraphs = [(doc.text, doc._.paragraph_kind or "body") for doc in docs]
-        for doc, scores in zip(docs, self.revise([doc.cats for doc in docs], paragraphs)):
+        for doc, scores in zip(docs, self.revise([doc.cats for doc in docs], [self.example(d) for d in docs])):
             doc.cats = scores
         return docs
 

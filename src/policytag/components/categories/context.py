@@ -13,7 +13,14 @@ longer paragraph that carries it out) are OTHER by corpus/DECISIONS.md whatever 
 often a measure's (`大力整顿和规范市场经济秩序，进一步发展市场体系。`). Their emission is fixed at SUBHEADING_OTHER for OTHER
 (the rest shared by the other categories) in place of the classifier's scores.
 
-`transition_weight` and `prior_power` were chosen by document-grouped cross-validation over the train and dev reports
+A body paragraph's top heading names the report part it sits in: a review (`一、2023年工作回顾`), the problems
+(`二、存在的问题`), the targets, the tasks. Each category's heading cue words (cues.json's section cues) found in the
+top heading make the paragraph's heading cue (`heading_cue`: the categories named, '' for none); each cue's ratio
+p(category | cue) / p(category), counted on the training reports (add-one), raised to `heading_power`, multiplies the
+paragraph's scores before the report is read. (The classifier sees the heading's characters too; the ratio adds
+what the cue words say across reports, which a local report's rare problem heading does not teach the classifier.)
+
+`transition_weight`, `prior_power` and `heading_power` were chosen by document-grouped cross-validation over the train and dev reports
 (training/RESULTS.md, `category_features.py --only context`); the counts are made by `policytag train`.
 """
 
@@ -23,36 +30,58 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .model import CATEGORIES
+from .model import CATEGORIES, _cues
 
 TRANSITION_WEIGHT = 0.3
 PRIOR_POWER = 0.4
+HEADING_POWER = 0.4
 SUBHEADING_OTHER = 0.9
+
+
+def heading_cue(section: Sequence[str], kind: str = "body") -> str:
+    """The categories whose section cue words (cues.json) a body paragraph's top heading contains, joined by '+' in
+    category order ('' for none, for no heading, and for a paragraph that is not body text)."""
+    if kind != "body" or not section:
+        return ""
+    cues = _cues()["section_cues"]
+    return "+".join(c for c in CATEGORIES if any(w in section[0] for w in cues.get(c, ())))
 
 
 class ReportContext:
     def __init__(self, transitions: Sequence[Sequence[float]], start: Sequence[float], prior: Sequence[float],
-                 transition_weight: float = TRANSITION_WEIGHT, prior_power: float = PRIOR_POWER):
+                 transition_weight: float = TRANSITION_WEIGHT, prior_power: float = PRIOR_POWER,
+                 headings: dict[str, Sequence[float]] | None = None, heading_power: float = HEADING_POWER):
         k = len(CATEGORIES)
         if len(transitions) != k or any(len(row) != k for row in transitions) or len(start) != k or len(prior) != k:
             raise ValueError(f"report context needs {k}x{k} transitions and {k} start and prior probabilities")
-        if not 0.0 <= transition_weight <= 1.0 or not 0.0 <= prior_power <= 1.0:
-            raise ValueError("transition_weight and prior_power must be within [0, 1]")
+        if any(len(row) != k or min(row) <= 0 for row in (headings or {}).values()):
+            raise ValueError(f"report context needs {k} positive ratios per heading cue")
+        if not all(0.0 <= w <= 1.0 for w in (transition_weight, prior_power, heading_power)):
+            raise ValueError("transition_weight, prior_power and heading_power must be within [0, 1]")
         self.transitions = [[float(v) for v in row] for row in transitions]
         self.start = [float(v) for v in start]
         self.prior = [float(v) for v in prior]
         self.transition_weight = transition_weight
         self.prior_power = prior_power
+        self.headings = {key: [float(v) for v in row] for key, row in (headings or {}).items()}
+        self.heading_power = heading_power
 
     @classmethod
-    def fit(cls, reports: Iterable[Sequence[str]], **kw) -> "ReportContext":
-        """Counts from the gold categories of training reports, each a sequence of labels in reading order."""
+    def fit(cls, reports: Iterable[Sequence[str]], cues: Iterable[Sequence[str]] | None = None,
+            **kw) -> "ReportContext":
+        """Counts from the gold categories of training reports, each a sequence of labels in reading order; with
+        `cues`, each report's paragraphs' heading cues (`heading_cue`), in the same order."""
         k = len(CATEGORIES)
         idx = {c: i for i, c in enumerate(CATEGORIES)}
         trans = [[1.0] * k for _ in range(k)]
         start, prior = [1.0] * k, [1.0] * k
+        by_cue: dict[str, list[float]] = {}
         n = 0
-        for labels in reports:
+        reports = list(reports)
+        cues = list(cues) if cues is not None else None
+        if cues is not None and [len(c) for c in cues] != [len(r) for r in reports]:
+            raise ValueError("one heading cue per categorized paragraph is needed")
+        for r, labels in enumerate(reports):
             seq = [idx[c] for c in labels]
             if not seq:
                 continue
@@ -62,17 +91,26 @@ class ReportContext:
                 prior[i] += 1
             for a, b in zip(seq, seq[1:]):
                 trans[a][b] += 1
+            for cue, i in zip(cues[r] if cues is not None else (), seq):
+                by_cue.setdefault(cue, [1.0] * k)[i] += 1
         if n == 0:
             raise ValueError("no categorized report to count category transitions from")
         norm = lambda row: [v / sum(row) for v in row]  # noqa: E731
-        return cls([norm(row) for row in trans], norm(start), norm(prior), **kw)
+        overall = norm([sum(row[j] for row in by_cue.values()) for j in range(k)]) if by_cue else None
+        headings = {cue: [p / q for p, q in zip(norm(row), overall)] for cue, row in by_cue.items()}
+        return cls([norm(row) for row in trans], norm(start), norm(prior), headings=headings, **kw)
 
-    def apply(self, scores: Sequence[dict[str, float]],
-              subheadings: Sequence[bool] | None = None) -> list[dict[str, float]]:
-        """The forward-backward posteriors of a report's paragraphs (scores in reading order); the paragraphs flagged
-        in `subheadings` are one-line sub-headings, emitted as OTHER (SUBHEADING_OTHER)."""
+    def apply(self, scores: Sequence[dict[str, float]], subheadings: Sequence[bool] | None = None,
+              cues: Sequence[str] | None = None) -> list[dict[str, float]]:
+        """The forward-backward posteriors of a report's paragraphs (scores in reading order); with `cues` (each
+        paragraph's `heading_cue`), the scores weighed by their cue's ratio first; the paragraphs flagged in
+        `subheadings` are one-line sub-headings, emitted as OTHER (SUBHEADING_OTHER)."""
         if not scores:
             return []
+        if cues is not None and self.headings and self.heading_power > 0:
+            if len(cues) != len(scores):
+                raise ValueError("one heading cue per paragraph is needed")
+            scores = [self._weigh(s, self.headings.get(cue)) for s, cue in zip(scores, cues)]
         if subheadings is not None:
             if len(subheadings) != len(scores):
                 raise ValueError("one sub-heading flag per paragraph is needed")
@@ -104,15 +142,24 @@ class ReportContext:
             out.append({c: post[j] for j, c in enumerate(CATEGORIES)})
         return out
 
+    def _weigh(self, scores: dict[str, float], ratio: Sequence[float] | None) -> dict[str, float]:
+        if ratio is None:  # a cue no training paragraph had
+            return scores
+        w = {c: max(scores.get(c, 0.0), 0.0) * ratio[j] ** self.heading_power for j, c in enumerate(CATEGORIES)}
+        total = sum(w.values())
+        return {c: v / total for c, v in w.items()} if total > 0 else scores
+
     def to_dict(self) -> dict:
         return {"categories": list(CATEGORIES), "transitions": self.transitions, "start": self.start,
-                "prior": self.prior, "transition_weight": self.transition_weight, "prior_power": self.prior_power}
+                "prior": self.prior, "transition_weight": self.transition_weight, "prior_power": self.prior_power,
+                "headings": self.headings, "heading_power": self.heading_power}
 
     @classmethod
     def from_dict(cls, data: dict) -> "ReportContext":
         if list(data.get("categories", [])) != list(CATEGORIES):
             raise ValueError("report context was counted over other categories")
-        return cls(data["transitions"], data["start"], data["prior"], data["transition_weight"], data["prior_power"])
+        return cls(data["transitions"], data["start"], data["prior"], data["transition_weight"], data["prior_power"],
+                   data.get("headings"), data.get("heading_power", HEADING_POWER))
 
     def save(self, path: Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=1), encoding="utf-8")
