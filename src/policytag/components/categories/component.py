@@ -14,9 +14,9 @@ has none and is classified from its text alone.
 
 A trained classifier also carries a `ReportContext` (context.py): `in_context` revises the scores of a report's
 paragraphs, read in order, by their neighbours' and by their top headings' cue words, and reads the report's unmarked
-one-line sub-headings as OTHER (corpus/DECISIONS.md). `policytag.tag`, `policytag tag` and `policytag evaluate` apply it to
-every report; `nlp(text)` / `nlp.pipe` see one paragraph at a time and give the paragraph's own scores. Setting
-`report_context = false` in the config turns it off.
+one-line sub-headings as OTHER (corpus/DECISIONS.md). `policytag.tag`, `policytag tag` and `policytag evaluate` apply
+it to every report; `nlp(text)` / `nlp.pipe` see one paragraph at a time and give the paragraph's own scores.
+Setting `report_context = false` in the config turns it off.
 """
 
 from __future__ import annotations

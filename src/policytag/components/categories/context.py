@@ -20,8 +20,9 @@ p(category | cue) / p(category), counted on the training reports (add-one), rais
 paragraph's scores before the report is read. (The classifier sees the heading's characters too; the ratio adds
 what the cue words say across reports, which a local report's rare problem heading does not teach the classifier.)
 
-`transition_weight`, `prior_power` and `heading_power` were chosen by document-grouped cross-validation over the train and dev reports
-(training/RESULTS.md, `category_features.py --only context`); the counts are made by `policytag train`.
+`transition_weight`, `prior_power` and `heading_power` were chosen by document-grouped cross-validation over the
+train and dev reports (training/RESULTS.md, `training/experiments/category_context.py`); the counts are made by
+`policytag train`.
 """
 
 from __future__ import annotations
