@@ -52,7 +52,7 @@ def _category_systems(nlp, docs, inputs: list[ParagraphInput]) -> dict[str, list
             scores = clf._score(docs)
             if name == "model":  # each report read in order, as `policytag tag` reads it
                 for start, end in report_runs(inputs):
-                    scores[start:end] = clf.revise(scores[start:end], [clf.example(d) for d in docs[start:end]])
+                    scores[start:end] = clf.revise(scores[start:end], [clf.outline(d) for d in docs[start:end]])
             out[name] = scores
     finally:
         clf.mode = shipped_mode

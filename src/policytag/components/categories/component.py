@@ -75,9 +75,14 @@ class ParagraphClassifier:
 
     def in_context(self, docs: list[Doc]) -> list[Doc]:
         """One report's paragraphs, in reading order, with `doc.cats` revised (`revise`)."""
-        for doc, scores in zip(docs, self.revise([doc.cats for doc in docs], [self.example(d) for d in docs])):
+        for doc, scores in zip(docs, self.revise([doc.cats for doc in docs], [self.outline(d) for d in docs])):
             doc.cats = scores
         return docs
+
+    @staticmethod
+    def outline(doc: Doc) -> Example:
+        """The paragraph's text, section and kind, without its words (what `revise` reads)."""
+        return Example(doc.text, list(doc._.section or []), doc._.paragraph_kind or "body")
 
     @staticmethod
     def example(doc: Doc) -> Example:
