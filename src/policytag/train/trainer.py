@@ -81,15 +81,15 @@ def choose_category_mode(nlp, corpus: Corpus, sk: SklearnCategoryModel, chars: C
     return best[1], best[2], best[3], {k: v[0] for k, v in results.items()}
 
 
-def category_sequences(corpus: Corpus, split: str) -> list[list[str]]:
-    """The gold categories of each report of the split, in reading order."""
-    return [[r["category"]["label"] for r in corpus.records(doc) if r["category"]] for doc in corpus.splits()[split]]
-
-
-def heading_cue_sequences(corpus: Corpus, split: str) -> list[list[str]]:
-    """The heading cue (`heading_cue`) of each categorized paragraph of each report of the split, in reading order."""
-    return [[heading_cue(r["section"] or [], r["kind"]) for r in corpus.records(doc) if r["category"]]
-            for doc in corpus.splits()[split]]
+def category_sequences(corpus: Corpus, split: str) -> tuple[list[list[str]], list[list[str]]]:
+    """Per report of the split, in reading order: the gold categories, and the categorized paragraphs' heading cues
+    (`heading_cue`)."""
+    labels, cues = [], []
+    for doc in corpus.splits()[split]:
+        records = [r for r in corpus.records(doc) if r["category"]]
+        labels.append([r["category"]["label"] for r in records])
+        cues.append([heading_cue(r["section"] or [], r["kind"]) for r in records])
+    return labels, cues
 
 
 NER_STEPS = 2000  # measured on the dev split (training/RESULTS.md)
@@ -288,7 +288,7 @@ def train(*, corpus_dir: str | Path | None = None, config: str | Path | None = N
         f"dev macro-F1 {json.dumps(dev_scores)}")
     # the report context: category transitions and heading cues counted on the train reports (its weights are
     # cross-validated constants, context.py; dev is too small to choose them: training/RESULTS.md)
-    clf.context = ReportContext.fit(category_sequences(corpus, "train"), heading_cue_sequences(corpus, "train"))
+    clf.context = ReportContext.fit(*category_sequences(corpus, "train"))
 
     rules_nlp = build_rules_pipeline(segmenter)
     metrics = {"dev": _summary(evaluate(nlp, corpus, "dev", rules_nlp=rules_nlp))}
