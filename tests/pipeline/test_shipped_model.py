@@ -50,9 +50,12 @@ def test_policytag_load_offline_tags_a_seed_report(offline, seed_paths):
     first = next(r for r in recs if "118亿元" in r["text"])
     e = next(e for e in first["entities"] if e["text"] == "118亿元")
     assert (e["value"], e["unit"], e["comparator"]) == (1.18e10, "CNY", "=")
+    from policytag.components.amounts import find_amounts
     for r in recs:
         spans = sorted((e["start"], e["end"]) for e in r["entities"])
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # flat, non-overlapping
+        found = {(a.start, a.end) for a in find_amounts(r["text"])}
+        assert all((e["start"], e["end"]) in found for e in r["entities"] if e["label"] == "AMOUNT"), r["text"]
 
 
 def test_spacy_load_in_a_fresh_process(tmp_path):
@@ -83,6 +86,16 @@ def test_shipped_pipeline_tags_the_works_of_a_redacted_owner_as_one_project(ship
     shipped span verifier alone would drop these two (invented) rule spans; the owner rule keeps them."""
     doc = shipped(text)
     assert [(e.text, e.label_) for e in doc.ents if e.label_ != "AMOUNT"] == [(project, "PROJECT")]
+
+
+def test_amounts_keep_their_words_after_the_rules_split_a_token_before_them(shipped):
+    """seed-004's paragraph: the COMPANY/PROJECT rules split a token early in the paragraph (`焊装等`); the AMOUNT
+    spans found before that split still cover their own characters."""
+    text = ("2、腾骏汽车项目已完成了联合厂房、涂装、焊装等车间厂房屋面封顶施工,焊装车间外墙板安装等分项工程。办公楼框架主体混凝土浇灌至第二层。"
+            "宿舍楼(五幢)其中三幢宿舍楼已完成封顶,另外两幢框架主体浇灌至第二层)。部分设备已入驻厂房,累计完成投资96838万元。")
+    doc = shipped(text)
+    assert [e.text for e in doc.ents if e.label_ == "AMOUNT"] == ["五幢", "三幢", "两幢", "96838万元"]
+    assert doc.ents[-1]._.amount["value"] == 968380000
 
 
 def test_the_shipped_classifier_reads_a_report_in_context(shipped, seed_paths, tmp_path):

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .._util import doc_length, token_index
 
 
 def split_at(doc: Doc, offsets: Iterable[int]) -> int:
-    """Split tokens in place so that every offset in `offsets` is a token boundary. Returns the number of splits."""
+    """Split tokens in place so that every offset in `offsets` is a token boundary. Returns the number of splits.
+
+    doc.ents survive a split (they live on the tokens), but spaCy's retokenizer leaves the span groups
+    (doc.spans) pointing at the old token positions: a span after a split would cover the wrong words (`五幢` read
+    as `楼(五`). The span groups are kept by their character offsets and rebuilt on the new tokens."""
     cuts: dict[int, list[int]] = {}
     token_starts = {t.idx for t in doc}
     length = doc_length(doc)
@@ -26,6 +30,8 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> int:
             cuts.setdefault(tok.i, []).append(off - tok.idx)
     if not cuts:
         return 0
+    groups = {key: (group.attrs, [(s.start_char, s.end_char, s.label, s.kb_id) for s in group])
+              for key, group in doc.spans.items()}
     n = 0
     with doc.retokenize() as retokenizer:
         for i, points in cuts.items():
@@ -39,7 +45,15 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> int:
             spaces = [False] * (len(pieces) - 1) + [bool(tok.whitespace_)]
             retokenizer.split(tok, pieces, heads=heads, attrs={"SPACY": spaces})
             n += len(pieces) - 1
+    for key, (attrs, spans) in groups.items():  # a split only adds boundaries: every span still aligns
+        doc.spans[key] = [_span(doc, start, end, label, kb_id) for start, end, label, kb_id in spans]
+        doc.spans[key].attrs.update(attrs)
     return n
+
+
+def _span(doc: Doc, start: int, end: int, label: int, kb_id: int) -> Span:
+    first, last = token_index(doc, start), token_index(doc, end - 1)
+    return Span(doc, first, last + 1, label=label, kb_id=kb_id)
 
 
 def misaligned(doc: Doc, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
