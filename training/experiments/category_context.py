@@ -151,14 +151,20 @@ def predict(fit, test, lam=0.3, pw=0.4, boundary=None, em=None, shape=0.0, sub=T
     return y, p
 
 
-def main():
-    corpus = Corpus(ROOT / "corpus")
+def out_of_fold(corpus):
+    """Per fold, the fit reports (rows only) and the held-out reports with the shipped classifier's scores; then the
+    train reports (rows only) and the dev reports scored by the classifier fitted on train."""
     train, dev = load(corpus, "train"), load(corpus, "dev")
     fold_reps = []
     for tr, te in folds(train + dev):
         fold_reps.append((reports(tr), reports(te, shipped_mix().fit(tr).proba(te))))
         print(f"fold {len(fold_reps)} fitted", flush=True)
-    train_reps, dev_reps = reports(train), reports(dev, shipped_mix().fit(train).proba(dev))
+    return fold_reps, reports(train), reports(dev, shipped_mix().fit(train).proba(dev))
+
+
+def main():
+    corpus = Corpus(ROOT / "corpus")
+    fold_reps, train_reps, dev_reps = out_of_fold(corpus)
 
     # this file's forward-backward gives the shipped component's predictions
     ctx = ReportContext.fit([[r["y"] for r in rows] for rows, _ in train_reps], [cues(rows) for rows, _ in train_reps])

@@ -19,8 +19,8 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from category_context import K, counts, posterior, predict, reports  # noqa: E402
-from category_features import ROOT, Corpus, folds, load, shipped_mix  # noqa: E402
+from category_context import K, counts, out_of_fold, posterior, predict  # noqa: E402
+from category_features import ROOT, Corpus  # noqa: E402
 from policytag.components.categories.model import CATEGORIES, _cues  # noqa: E402
 from policytag.evaluate.metrics import category_scores  # noqa: E402
 from policytag.structure import unmarked_subheadings  # noqa: E402
@@ -83,9 +83,7 @@ def decode(model, fit_reps, test, hmm, **kw):
 
 def main():
     corpus = Corpus(ROOT / "corpus")
-    train, dev = load(corpus, "train"), load(corpus, "dev")
-    fold_reps = [(reports(tr), reports(te, shipped_mix().fit(tr).proba(te))) for tr, te in folds(train + dev)]
-    train_reps, dev_reps = reports(train), reports(dev, shipped_mix().fit(train).proba(dev))
+    fold_reps, train_reps, dev_reps = out_of_fold(corpus)
     dev_docs = set(corpus.splits()["dev"])
     oof_train = [rp for _, te in fold_reps for rp in te if rp[0][0]["doc"] not in dev_docs]
 
