@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from category_context import K, counts, out_of_fold, posterior, predict  # noqa: E402
 from category_features import ROOT, Corpus  # noqa: E402
-from policytag.components.categories.model import CATEGORIES, _cues  # noqa: E402
+from policytag.components.categories.context import heading_cue  # noqa: E402
+from policytag.components.categories.model import CATEGORIES  # noqa: E402
 from policytag.evaluate.metrics import category_scores  # noqa: E402
 from policytag.structure import unmarked_subheadings  # noqa: E402
 
@@ -29,8 +30,9 @@ IDX = {c: i for i, c in enumerate(CATEGORIES)}
 
 
 def cue_vector(head):
-    cues = _cues()["section_cues"]
-    return [float(any(w in head for w in cues.get(c, ()))) for c in CATEGORIES]
+    """Which categories' section cue words a heading holds (the shipped `heading_cue`), as 0/1 per category."""
+    named = heading_cue([head]).split("+")
+    return [float(c in named) for c in CATEGORIES]
 
 
 def features(rows, P, near=(1, -1), pooled=True):
@@ -71,10 +73,10 @@ def fit(reps, C, balance, **kw):
 
 def decode(model, fit_reps, test, hmm, **kw):
     y, p = [], []
+    within, _, start, prior = counts(fit_reps)
     for rows, P in test:
         Q = model.predict_proba(features(rows, P, **kw))
         if hmm:
-            within, _, start, prior = counts(fit_reps)
             Q = posterior((Q + 1e-9) / prior ** hmm[1], [None] + [within ** hmm[0]] * (len(rows) - 1), start ** hmm[0])
         y += [r["y"] for r in rows]
         p += [CATEGORIES[k] for k in Q.argmax(1)]
